@@ -1,0 +1,119 @@
+// The embeddable gateway: venues, their market lists, the canonical books, and the subscription
+// hub that fans each event out to every subscriber as one shared, immutable, pre-encoded buffer.
+//
+// THREADING: a Gateway and its venues live on one thread (the engine). Every member is called
+// from it; Subscriber::deliver is called from it and must not block.
+#pragma once
+
+#include <astra/core/book_store.hpp>
+#include <astra/core/messages.hpp>
+#include <astra/core/result.hpp>
+#include <astra/core/venue.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace astra::core {
+
+enum class MessageKind { book_snapshot, book_update, book_reset, trades };
+
+class Subscriber {
+ public:
+  virtual ~Subscriber() = default;
+  // One message for this subscriber. update_id is the book's updateId (0 for trades/reset).
+  virtual void deliver(const std::shared_ptr<const std::string>& message, MessageKind kind,
+                       uint64_t update_id) = 0;
+};
+
+// Timers for the engine thread (host: Asio; tests: manual).
+class Scheduler {
+ public:
+  virtual ~Scheduler() = default;
+  virtual void after(std::chrono::milliseconds delay, std::function<void()> task) = 0;
+  virtual int64_t now_us() const = 0;
+};
+
+struct GatewayOptions {
+  // Keep an upstream subscription this long after its last subscriber left, so a reconnecting
+  // client does not cost a venue resubscription and a new snapshot.
+  std::chrono::milliseconds unsubscribe_linger{5000};
+};
+
+struct GatewayStats {
+  uint64_t book_events = 0;
+  uint64_t trade_events = 0;
+  uint64_t messages_encoded = 0;
+  uint64_t deliveries = 0;
+  uint64_t resyncs_requested = 0;
+  uint64_t crossed_books = 0;
+};
+
+using SubscriptionId = uint64_t;
+
+class Gateway {
+ public:
+  Gateway(GatewayOptions options, Scheduler& scheduler);
+  ~Gateway();
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
+
+  // Venues. A second venue with the same exchange code is refused (code "duplicate_venue").
+  Result<Venue*> add_venue(std::unique_ptr<Venue> venue);
+  Venue* venue(std::string_view exchange) const noexcept;
+  std::vector<Venue*> venues() const;
+
+  // Loads (or reloads) a venue's market list; done gets the list JSON or the error.
+  void refresh_markets(std::string_view exchange, Callback done);
+  // Markets of one exchange as a JSON array (the cached list), or an error: unknown exchange
+  // (404, "unknown_exchange"), list not loaded yet (503, "markets_unavailable").
+  Result<std::shared_ptr<const std::string>> markets_json(std::string_view exchange) const;
+  // True when the market is in the venue's cached list.
+  bool known_market(std::string_view market) const;
+
+  // Venue events (called by venue adapters).
+  void on_book(const astra_book_event& event);
+  void on_trades(const astra_trade_event& event);
+
+  // REST order book: from the live book when streaming and in sync, else the venue's REST
+  // snapshot. Validates the symbol (400 bad_symbol), the exchange and market (404).
+  void orderbook(std::string_view market, uint32_t depth, Callback done);
+
+  // Adds a subscriber. The first subscriber of a (market, type) subscribes the venue; if the
+  // book is already in sync the subscriber gets a snapshot message at once.
+  Result<SubscriptionId> subscribe(std::string_view market, DataType type,
+                                   std::shared_ptr<Subscriber> subscriber);
+  void unsubscribe(SubscriptionId id);
+  // A fresh snapshot message for a market in sync (for a subscriber that fell behind); nullptr
+  // when the book is not in sync (a snapshot will be delivered when it is).
+  std::shared_ptr<const std::string> snapshot_message(std::string_view market,
+                                                      uint64_t* update_id) const;
+
+  const BookStore& books() const noexcept { return books_; }
+  const GatewayStats& stats() const noexcept { return stats_; }
+  size_t subscriber_count() const noexcept;
+
+ private:
+  struct Topic;  // one (market, data type): its subscribers and upstream state
+  void release_topic(const std::string& key);
+  void publish(Topic& topic, const std::shared_ptr<const std::string>& msg, MessageKind kind,
+               uint64_t update_id);
+
+  GatewayOptions options_;
+  Scheduler& scheduler_;
+  std::vector<std::unique_ptr<Venue>> venues_;
+  std::map<std::string, std::shared_ptr<const std::string>, std::less<>> markets_;  // by exchange
+  std::map<std::string, std::vector<std::string>, std::less<>> market_symbols_;     // sorted
+  BookStore books_;
+  std::map<std::string, std::unique_ptr<Topic>, std::less<>> topics_;  // key: market|type
+  std::map<SubscriptionId, std::string> subscriptions_;                // id -> topic key
+  SubscriptionId next_id_ = 1;
+  GatewayStats stats_;
+};
+
+}  // namespace astra::core

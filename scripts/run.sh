@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and starts the gateway with config/astra.yaml (or $1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+scripts/build.sh
+exec build/bin/astra serve --config "${1:-config/astra.yaml}"
