@@ -6,11 +6,16 @@ namespace astra::core {
 
 std::string_view to_string(ConnectionState s) noexcept {
   switch (s) {
-    case ConnectionState::idle: return "idle";
-    case ConnectionState::connecting: return "connecting";
-    case ConnectionState::connected: return "connected";
-    case ConnectionState::degraded: return "degraded";
-    case ConnectionState::disconnected: return "disconnected";
+    case ConnectionState::idle:
+      return "idle";
+    case ConnectionState::connecting:
+      return "connecting";
+    case ConnectionState::connected:
+      return "connected";
+    case ConnectionState::degraded:
+      return "degraded";
+    case ConnectionState::disconnected:
+      return "disconnected";
   }
   return "unknown";
 }

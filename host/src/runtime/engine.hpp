@@ -4,9 +4,9 @@
 
 #include <astra/core/gateway.hpp>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 
 #include <memory>
 #include <optional>

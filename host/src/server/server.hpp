@@ -20,8 +20,8 @@ class Metrics;
 class Server {
  public:
   // keys may be shared with the CLI; the server only reads it (check()).
-  Server(boost::asio::io_context& io, Engine& engine, const core::KeyStore& keys,
-         Metrics& metrics, core::ServerConfig config);
+  Server(boost::asio::io_context& io, Engine& engine, const core::KeyStore& keys, Metrics& metrics,
+         core::ServerConfig config);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

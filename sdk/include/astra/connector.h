@@ -63,8 +63,7 @@ extern "C" {
 
 /* True when `field` of struct `type` lies inside the first `size` bytes the sender declared. */
 #define ASTRA_HAS_FIELD(type, ptr, field) \
-  ((ptr) != NULL &&                       \
-   (size_t)(ptr)->struct_size >= offsetof(type, field) + sizeof(((type*)0)->field))
+  ((ptr) != NULL && (size_t)(ptr)->struct_size >= offsetof(type, field) + sizeof(((type*)0)->field))
 
 #if defined(_WIN32)
 #define ASTRA_EXPORT __declspec(dllexport)
@@ -93,20 +92,20 @@ typedef struct astra_decimal {
 typedef int32_t astra_status;
 enum {
   ASTRA_OK = 0,
-  ASTRA_E_INVALID_ARGUMENT = 1,  /* the caller's input is wrong (HTTP 400) */
-  ASTRA_E_NOT_FOUND = 2,         /* unknown market, order, ... (HTTP 404) */
-  ASTRA_E_UNAUTHENTICATED = 3,   /* missing or bad credentials (HTTP 401) */
-  ASTRA_E_PERMISSION_DENIED = 4, /* credentials valid but not allowed (HTTP 403) */
-  ASTRA_E_RESOURCE_EXHAUSTED = 5, /* rate limited, venue or gateway (HTTP 429) */
-  ASTRA_E_UNAVAILABLE = 6,       /* venue unreachable or not ready (HTTP 503) */
-  ASTRA_E_DEADLINE_EXCEEDED = 7, /* timed out (HTTP 504) */
+  ASTRA_E_INVALID_ARGUMENT = 1,    /* the caller's input is wrong (HTTP 400) */
+  ASTRA_E_NOT_FOUND = 2,           /* unknown market, order, ... (HTTP 404) */
+  ASTRA_E_UNAUTHENTICATED = 3,     /* missing or bad credentials (HTTP 401) */
+  ASTRA_E_PERMISSION_DENIED = 4,   /* credentials valid but not allowed (HTTP 403) */
+  ASTRA_E_RESOURCE_EXHAUSTED = 5,  /* rate limited, venue or gateway (HTTP 429) */
+  ASTRA_E_UNAVAILABLE = 6,         /* venue unreachable or not ready (HTTP 503) */
+  ASTRA_E_DEADLINE_EXCEEDED = 7,   /* timed out (HTTP 504) */
   ASTRA_E_FAILED_PRECONDITION = 8, /* state does not allow it now (HTTP 409) */
-  ASTRA_E_UNIMPLEMENTED = 9,     /* operation or capability not supported (HTTP 501) */
-  ASTRA_E_INTERNAL = 10,         /* a bug or a caught exception (HTTP 500) */
-  ASTRA_E_INCOMPATIBLE = 11,     /* ABI or protocol version mismatch */
-  ASTRA_E_REJECTED = 12,         /* the venue refused the request (HTTP 422) */
-  ASTRA_E_UNKNOWN_OUTCOME = 13,  /* sent, but the venue's answer is unknown: reconcile (HTTP 502) */
-  ASTRA_E_UPSTREAM = 14          /* the venue answered with an error or garbage (HTTP 502) */
+  ASTRA_E_UNIMPLEMENTED = 9,       /* operation or capability not supported (HTTP 501) */
+  ASTRA_E_INTERNAL = 10,           /* a bug or a caught exception (HTTP 500) */
+  ASTRA_E_INCOMPATIBLE = 11,       /* ABI or protocol version mismatch */
+  ASTRA_E_REJECTED = 12,           /* the venue refused the request (HTTP 422) */
+  ASTRA_E_UNKNOWN_OUTCOME = 13, /* sent, but the venue's answer is unknown: reconcile (HTTP 502) */
+  ASTRA_E_UPSTREAM = 14         /* the venue answered with an error or garbage (HTTP 502) */
 };
 
 /* Log levels. */
@@ -128,7 +127,7 @@ enum { ASTRA_DATA_ORDERBOOK = 1, ASTRA_DATA_TRADES = 2 };
 #define ASTRA_CAP_OPTIONS (1ull << 3)
 #define ASTRA_CAP_ORDERBOOK (1ull << 8)
 #define ASTRA_CAP_TRADES (1ull << 9)
-#define ASTRA_CAP_ORDERS (1ull << 16)   /* list / place / cancel orders */
+#define ASTRA_CAP_ORDERS (1ull << 16) /* list / place / cancel orders */
 #define ASTRA_CAP_FILLS (1ull << 17)
 #define ASTRA_CAP_BALANCES (1ull << 18)
 #define ASTRA_CAP_POSITIONS (1ull << 19)
@@ -165,9 +164,9 @@ enum {
 
 typedef struct astra_book_event {
   uint32_t struct_size;
-  uint32_t kind;      /* ASTRA_BOOK_* */
-  astra_str market;   /* normalized market symbol, e.g. BINANCE-SPOT-BTC-USDT */
-  uint64_t update_id; /* the venue's sequence number after this event; 0: none, host counts */
+  uint32_t kind;         /* ASTRA_BOOK_* */
+  astra_str market;      /* normalized market symbol, e.g. BINANCE-SPOT-BTC-USDT */
+  uint64_t update_id;    /* the venue's sequence number after this event; 0: none, host counts */
   int64_t venue_time_us; /* venue event time, microseconds since the Unix epoch; 0 if unknown */
   const astra_book_level* bids; /* snapshot: best first; update: any order */
   size_t bid_count;
@@ -225,8 +224,8 @@ typedef struct astra_http_request {
 
 typedef struct astra_http_response {
   uint32_t struct_size;
-  int32_t status;           /* HTTP status; 0 when no response arrived (see error) */
-  astra_status error;       /* ASTRA_OK, or why there is no response (UNAVAILABLE, DEADLINE...) */
+  int32_t status;     /* HTTP status; 0 when no response arrived (see error) */
+  astra_status error; /* ASTRA_OK, or why there is no response (UNAVAILABLE, DEADLINE...) */
   const astra_header* headers;
   size_t header_count;
   astra_str body;
@@ -300,9 +299,9 @@ typedef struct astra_connector_api {
   uint32_t struct_size;
   uint32_t abi_major;
   uint32_t abi_minor;
-  const char* id;      /* NUL-terminated lowercase id, equal to the library's base name: "binance" */
-  const char* exchange; /* NUL-terminated exchange code used in market symbols: "BINANCE" */
-  const char* version; /* the plugin's own version, NUL-terminated */
+  const char* id; /* NUL-terminated lowercase id, equal to the library's base name: "binance" */
+  const char* exchange;  /* NUL-terminated exchange code used in market symbols: "BINANCE" */
+  const char* version;   /* the plugin's own version, NUL-terminated */
   uint64_t capabilities; /* ASTRA_CAP_* */
 
   /* Creates an instance. config_json is the venue's YAML section as a JSON object. On failure
@@ -362,7 +361,7 @@ typedef struct astra_connector_api {
  * (a pointer to static storage, valid while the library is loaded), or NULL if it cannot serve
  * that major version. The host then refuses a table whose abi_major differs from its own. */
 typedef const astra_connector_api* (*astra_connector_entry_fn)(uint32_t host_abi_major,
-                                                                uint32_t host_abi_minor);
+                                                               uint32_t host_abi_minor);
 
 ASTRA_EXPORT const astra_connector_api* astra_connector_entry(uint32_t host_abi_major,
                                                               uint32_t host_abi_minor);

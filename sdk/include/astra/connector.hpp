@@ -33,7 +33,9 @@ using Status = astra_status;
 inline std::string_view view(astra_str s) noexcept {
   return s.data ? std::string_view(s.data, s.size) : std::string_view();
 }
-inline astra_str str(std::string_view s) noexcept { return astra_str{s.data(), s.size()}; }
+inline astra_str str(std::string_view s) noexcept {
+  return astra_str{s.data(), s.size()};
+}
 
 // Escapes a string for inclusion in a JSON string literal (without the quotes).
 inline void append_json_escaped(std::string& out, std::string_view s) {
@@ -41,11 +43,21 @@ inline void append_json_escaped(std::string& out, std::string_view s) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (u < 0x20) {
           out += "\\u00";
@@ -136,7 +148,8 @@ class Host {
   Status http_request(const HttpRequest& request, uint64_t token) const {
     std::vector<astra_header> headers;
     headers.reserve(request.headers.size());
-    for (const auto& h : request.headers) headers.push_back({str(h.name), str(h.value)});
+    for (const auto& h : request.headers)
+      headers.push_back({str(h.name), str(h.value)});
     astra_http_request r{};
     r.struct_size = sizeof r;
     r.method = str(request.method);
@@ -259,7 +272,7 @@ class Connector {
     return ASTRA_E_UNIMPLEMENTED;
   }
 
- // Logs an exception caught at the ABI boundary. Never throws.
+  // Logs an exception caught at the ABI boundary. Never throws.
   void log_boundary_exception(const char* where, const char* what) const noexcept {
     try {
       std::string m = "exception at the ABI boundary in ";
@@ -280,7 +293,9 @@ class Connector {
 
 namespace detail {
 
-inline Connector* self(astra_connector* c) noexcept { return reinterpret_cast<Connector*>(c); }
+inline Connector* self(astra_connector* c) noexcept {
+  return reinterpret_cast<Connector*>(c);
+}
 
 inline const char* what_of(const std::exception_ptr& e) noexcept {
   try {
@@ -359,12 +374,11 @@ inline void destroy(astra_connector* c) noexcept {
   }
 }
 
-#define ASTRA_SDK_PRIVATE_CALL(NAME)                                                       \
-  inline astra_status NAME(astra_connector* c, uint64_t call_id, const astra_credentials* k, \
-                           astra_str params) noexcept {                                    \
-    return guard(c, #NAME, [&](Connector& x) {                                             \
-      return x.NAME(call_id, credentials_of(k), view(params));                             \
-    });                                                                                    \
+#define ASTRA_SDK_PRIVATE_CALL(NAME)                                                              \
+  inline astra_status NAME(astra_connector* c, uint64_t call_id, const astra_credentials* k,      \
+                           astra_str params) noexcept {                                           \
+    return guard(c, #NAME,                                                                        \
+                 [&](Connector& x) { return x.NAME(call_id, credentials_of(k), view(params)); }); \
   }
 ASTRA_SDK_PRIVATE_CALL(list_orders)
 ASTRA_SDK_PRIVATE_CALL(place_order)

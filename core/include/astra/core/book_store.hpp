@@ -15,14 +15,14 @@ namespace astra::core {
 struct MarketBook {
   std::string market;
   OrderBook book;
-  bool in_sync = false;      // a snapshot arrived and no reset since
-  uint64_t update_id = 0;    // updateId of the last published event
+  bool in_sync = false;    // a snapshot arrived and no reset since
+  uint64_t update_id = 0;  // updateId of the last published event
   int64_t venue_time_us = 0;
   uint64_t snapshots = 0;
   uint64_t updates = 0;
   uint64_t resets = 0;
-  uint64_t crossed = 0;      // events after which the book was crossed
-  uint64_t out_of_order = 0; // updates whose venue update id did not increase
+  uint64_t crossed = 0;       // events after which the book was crossed
+  uint64_t out_of_order = 0;  // updates whose venue update id did not increase
 };
 
 // What applying one event means for clients.
@@ -50,13 +50,16 @@ class BookStore {
 
   template <class F>
   void for_each(F&& f) const {
-    for (const auto& [k, v] : books_) f(*v);
+    for (const auto& [k, v] : books_)
+      f(*v);
   }
 
  private:
   struct Hash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
   };
   std::unordered_map<std::string, std::unique_ptr<MarketBook>, Hash, std::equal_to<>> books_;
 };

@@ -23,15 +23,15 @@ struct ServerConfig {
 };
 
 struct VenueConfig {
-  std::string id;            // plugin id: binance
+  std::string id;  // plugin id: binance
   bool enabled = false;
-  std::string plugin;        // path to the .so; empty: <plugin_dir>/<id>.so
-  std::string settings_json; // the venue's section as JSON, passed to the plugin's create()
+  std::string plugin;         // path to the .so; empty: <plugin_dir>/<id>.so
+  std::string settings_json;  // the venue's section as JSON, passed to the plugin's create()
 };
 
 struct Config {
   ServerConfig server;
-  std::string plugin_dir;  // empty: next to the binary, ../lib/astra/plugins
+  std::string plugin_dir;               // empty: next to the binary, ../lib/astra/plugins
   std::string state_path = "astra.db";  // SQLite file (API keys); relative to the config file
   std::string log_level = "info";
   std::vector<VenueConfig> venues;

@@ -25,7 +25,7 @@ enum class DataType : uint32_t { orderbook = ASTRA_DATA_ORDERBOOK, trades = ASTR
 
 // "ORDERBOOK" or "TRADE" (also accepts "TRADES"); anything else: bad_data_type (400).
 Result<DataType> parse_data_type(std::string_view text);
-std::string_view to_string(DataType t) noexcept;  // "ORDERBOOK", "TRADE"
+std::string_view to_string(DataType t) noexcept;               // "ORDERBOOK", "TRADE"
 std::string_view reset_reason_name(uint32_t reason) noexcept;  // "gap", "checksum", ...
 
 std::string encode_book_message(std::string_view market, bool snapshot, uint64_t update_id,

@@ -18,9 +18,9 @@ enum class AssetType { spot, perp, fut, opt };
 std::string_view to_string(AssetType t) noexcept;  // "SPOT", "PERP", "FUT", "OPT"
 
 struct MarketSymbol {
-  std::string exchange;       // upper-case venue code: BINANCE
+  std::string exchange;  // upper-case venue code: BINANCE
   AssetType type = AssetType::spot;
-  std::string base;           // venue's own asset code, upper-case: BTC, XBT
+  std::string base;  // venue's own asset code, upper-case: BTC, XBT
   std::string quote;
   std::string expiry;         // YYMMDD for FUT and OPT, else empty
   std::string strike;         // OPT only: decimal text without exponent, e.g. "50000", "0.5"

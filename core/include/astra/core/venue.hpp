@@ -46,7 +46,7 @@ class Venue {
   virtual const std::string& id() const = 0;        // plugin id: "binance"
   virtual const std::string& exchange() const = 0;  // symbol prefix: "BINANCE"
   virtual const std::string& version() const = 0;
-  virtual uint64_t capabilities() const = 0;        // ASTRA_CAP_*
+  virtual uint64_t capabilities() const = 0;  // ASTRA_CAP_*
   virtual ConnectionState state() const = 0;
 
   virtual void list_markets(Callback done) = 0;

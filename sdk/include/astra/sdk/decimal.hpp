@@ -30,14 +30,16 @@ inline bool parse_decimal(std::string_view text, astra_decimal& out) noexcept {
   }
   // Collect digits; remember where the point was.
   const char* int_begin = p;
-  while (p != end && *p >= '0' && *p <= '9') ++p;
+  while (p != end && *p >= '0' && *p <= '9')
+    ++p;
   const char* int_end = p;
   const char* frac_begin = p;
   const char* frac_end = p;
   if (p != end && *p == '.') {
     ++p;
     frac_begin = p;
-    while (p != end && *p >= '0' && *p <= '9') ++p;
+    while (p != end && *p >= '0' && *p <= '9')
+      ++p;
     frac_end = p;
   }
   if (int_begin == int_end && frac_begin == frac_end) return false;
@@ -77,14 +79,17 @@ inline bool parse_decimal(std::string_view text, astra_decimal& out) noexcept {
       const char* f = frac_begin;
       size_t skip = 0;
       if (int_digits == 0) {
-        while (skip < frac_digits && f[skip] == '0') ++skip;
+        while (skip < frac_digits && f[skip] == '0')
+          ++skip;
       }
       if (frac_digits - skip > 18) return false;
     }
   }
   int64_t mantissa = 0;
-  for (size_t i = 0; i < int_digits; ++i) mantissa = mantissa * 10 + (int_begin[i] - '0');
-  for (size_t i = 0; i < frac_digits; ++i) mantissa = mantissa * 10 + (frac_begin[i] - '0');
+  for (size_t i = 0; i < int_digits; ++i)
+    mantissa = mantissa * 10 + (int_begin[i] - '0');
+  for (size_t i = 0; i < frac_digits; ++i)
+    mantissa = mantissa * 10 + (frac_begin[i] - '0');
   int64_t exponent = exp10 - static_cast<int64_t>(frac_digits);
   if (exponent < -60 || exponent > 60) return false;
   out.mantissa = negative ? -mantissa : mantissa;
@@ -96,8 +101,8 @@ inline bool parse_decimal(std::string_view text, astra_decimal& out) noexcept {
 // {15,2} -> "1500".
 inline void append_decimal(std::string& out, astra_decimal d) {
   char digits[24];
-  uint64_t m = d.mantissa < 0 ? 0 - static_cast<uint64_t>(d.mantissa)
-                              : static_cast<uint64_t>(d.mantissa);
+  uint64_t m =
+      d.mantissa < 0 ? 0 - static_cast<uint64_t>(d.mantissa) : static_cast<uint64_t>(d.mantissa);
   auto [ptr, ec] = std::to_chars(digits, digits + sizeof digits, m);
   (void)ec;
   const size_t n = static_cast<size_t>(ptr - digits);
@@ -140,7 +145,8 @@ inline int compare_decimal(astra_decimal a, astra_decimal b) noexcept {
     return a_bigger ? sign : -sign;
   }
   detail::int128 scale = 1;
-  for (int i = 0; i < (diff > 0 ? diff : -diff); ++i) scale *= 10;
+  for (int i = 0; i < (diff > 0 ? diff : -diff); ++i)
+    scale *= 10;
   if (diff > 0)
     x *= scale;
   else
@@ -148,7 +154,9 @@ inline int compare_decimal(astra_decimal a, astra_decimal b) noexcept {
   return x < y ? -1 : (x > y);
 }
 
-inline bool is_zero(astra_decimal d) noexcept { return d.mantissa == 0; }
+inline bool is_zero(astra_decimal d) noexcept {
+  return d.mantissa == 0;
+}
 
 // Values equal (not texts).
 inline bool decimal_equal(astra_decimal a, astra_decimal b) noexcept {
