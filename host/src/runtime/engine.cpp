@@ -55,7 +55,7 @@ void Engine::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool Engine::running_in_engine() const noexcept {
+bool Engine::running_in_engine() noexcept {
   return io_.get_executor().running_in_this_thread();
 }
 

@@ -30,7 +30,7 @@ class Engine {
   void start();
   // Stops the io_context and joins the thread.
   void stop();
-  bool running_in_engine() const noexcept;
+  bool running_in_engine() noexcept;
 
   template <class F>
   void post(F&& f) {
