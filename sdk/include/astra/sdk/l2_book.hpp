@@ -24,6 +24,10 @@ struct L2Level {
   std::string quantity_text;  // exactly as the venue sent it
 };
 
+// Snapshot: clear(), then apply() every level. Update: apply() each changed level in message
+// order (a zero quantity deletes), then truncate() where the venue caps the depth, then compare the
+// venue's checksum. One book per market; not thread-safe (a connector instance is never called
+// concurrently).
 class L2Book {
  public:
   // Value order: bids best (highest) first, asks best (lowest) first.
