@@ -46,7 +46,7 @@ inline astra_str as_str(std::string_view s) {
 class PluginLibrary {
  public:
   PluginLibrary() = default;
-  explicit PluginLibrary(astra_connector_entry_fn entry) : entry_(entry) {}
+  explicit PluginLibrary(astra_connector_entry_fn entry_fn) : entry_(entry_fn) {}
   PluginLibrary(const PluginLibrary&) = delete;
   PluginLibrary& operator=(const PluginLibrary&) = delete;
   PluginLibrary(PluginLibrary&& o) noexcept
