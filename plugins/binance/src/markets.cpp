@@ -94,24 +94,36 @@ bool parse_exchange_info(Family family, std::string_view text, std::vector<Marke
   return true;
 }
 
+// Binance's listing states mapped to the ABI's (sdk/ABI.md §7.1); the raw one stays in venueStatus.
+static const char* normalized_status(const std::string& venue_status) {
+  if (venue_status == "TRADING") return "TRADING";
+  if (venue_status == "PENDING_TRADING" || venue_status == "PRE_TRADING") return "PRE_TRADING";
+  if (venue_status == "CLOSE" || venue_status == "DELIVERED" || venue_status == "SETTLING")
+    return "DELISTED";
+  return "HALTED";  // HALT, BREAK, DELIVERING, AUCTION_MATCH, ...
+}
+
 std::string markets_json(const std::vector<const Market*>& markets) {
+  auto or_null = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
   json arr = json::array();
   for (const Market* m : markets) {
     json o = {{"symbol", m->symbol},
               {"exchange", "BINANCE"},
-              {"type", m->type},
+              {"venueSymbol", m->venue_symbol},
+              {"assetType", m->type},
               {"baseAsset", m->base},
               {"quoteAsset", m->quote},
-              {"venueSymbol", m->venue_symbol},
-              {"status", m->status},
-              {"trading", m->status == "TRADING"},
+              {"marginAsset", m->type == "SPOT" ? json(nullptr) : or_null(m->margin)},
+              {"expiry", or_null(m->expiry)},
+              {"strike", nullptr},
+              {"optionType", nullptr},
+              {"contractSize", or_null(m->contract_size)},
               {"tickSize", m->tick_size},
               {"lotSize", m->lot_size},
-              {"minQuantity", m->min_quantity}};
-    if (!m->min_notional.empty()) o["minNotional"] = m->min_notional;
-    if (!m->margin.empty()) o["marginAsset"] = m->margin;
-    if (!m->expiry.empty()) o["expiry"] = m->expiry;
-    if (!m->contract_size.empty()) o["contractSize"] = m->contract_size;
+              {"minQuantity", m->min_quantity},
+              {"minNotional", or_null(m->min_notional)},
+              {"status", normalized_status(m->status)},
+              {"venueStatus", m->status}};
     arr.push_back(std::move(o));
   }
   return arr.dump();

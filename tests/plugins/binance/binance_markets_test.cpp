@@ -30,7 +30,8 @@ TEST(BinanceMarkets, SpotFixture) {
   const json nkn = find_symbol(list, "BINANCE-SPOT-NKN-USDT");
   ASSERT_TRUE(nkn.is_object());
   EXPECT_EQ(nkn["venueSymbol"], "NKNUSDT");
-  EXPECT_EQ(nkn["type"], "SPOT");
+  EXPECT_EQ(nkn["assetType"], "SPOT");
+  EXPECT_TRUE(nkn["marginAsset"].is_null());
   EXPECT_EQ(nkn["baseAsset"], "NKN");
   EXPECT_EQ(nkn["quoteAsset"], "USDT");
   EXPECT_EQ(nkn["tickSize"], "0.00010000");
