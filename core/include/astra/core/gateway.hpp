@@ -31,7 +31,7 @@ class Subscriber {
                        uint64_t update_id) = 0;
 };
 
-// Timers for the engine thread (host: Asio; tests: manual).
+// Timers for the engine thread (host: Asio; tests: manual). after() never runs the task inline.
 class Scheduler {
  public:
   virtual ~Scheduler() = default;
@@ -100,9 +100,13 @@ class Gateway {
 
  private:
   struct Topic;  // one (market, data type): its subscribers and upstream state
-  void release_topic(const std::string& key);
+  Topic* find_topic(std::string_view market, DataType type) const;
+  Result<Venue*> check_market(std::string_view market) const;
+  void schedule_release(const std::string& key, uint64_t generation);
+  void release_topic(const std::string& key, uint64_t generation);
   void publish(Topic& topic, const std::shared_ptr<const std::string>& msg, MessageKind kind,
                uint64_t update_id);
+  std::shared_ptr<const std::string> snapshot_of(Topic& topic, const MarketBook& book) const;
 
   GatewayOptions options_;
   Scheduler& scheduler_;
@@ -114,6 +118,13 @@ class Gateway {
   std::map<SubscriptionId, std::string> subscriptions_;                // id -> topic key
   SubscriptionId next_id_ = 1;
   GatewayStats stats_;
+  // Reused buffers (engine thread only): topic key lookups and book levels for encoding.
+  mutable std::string key_buf_;
+  mutable std::vector<Level> bid_buf_;
+  mutable std::vector<Level> ask_buf_;
+  // Scheduled tasks hold a weak reference: a task that fires after the Gateway is gone does
+  // nothing.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
 }  // namespace astra::core
