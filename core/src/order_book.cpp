@@ -40,15 +40,16 @@ void replace_side(std::vector<Level>& side, std::span<const Level> levels, Befor
       if (!removes(*it)) side.push_back(*it);
     return;
   }
-  for (const Level& l : levels)
-    if (!removes(l)) side.push_back(l);
-  // Stable, so that among duplicate prices the last one given wins after the dedupe below.
+  side.assign(levels.begin(), levels.end());
+  // Stable, so that among duplicate prices the last one given wins, as if applied in order;
+  // zeros are dropped after that (a later zero removes an earlier duplicate).
   std::stable_sort(side.begin(), side.end(),
                    [&](const Level& a, const Level& b) { return before(a.price, b.price); });
   auto out = side.begin();
   for (auto it = side.begin(); it != side.end(); ++it) {
     auto next = it + 1;
     if (next != side.end() && compare_decimal(next->price, it->price) == 0) continue;
+    if (removes(*it)) continue;
     *out++ = *it;
   }
   side.erase(out, side.end());
