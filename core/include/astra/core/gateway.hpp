@@ -81,7 +81,11 @@ class Gateway {
   void on_trades(const astra_trade_event& event);
 
   // REST order book: from the live book when streaming and in sync, else the venue's REST
-  // snapshot. Validates the symbol (400 bad_symbol), the exchange and market (404).
+  // snapshot. Validates the symbol (400 bad_symbol), the exchange and market (404; 503
+  // markets_unavailable before the list is loaded) and depth (0: 100; above 5000: 400 bad_depth).
+  // Either way the result is encode_orderbook_json's format: the venue's answer is re-encoded
+  // (sorted, exact numbers, depth applied); a malformed or crossed one is 502 bad_upstream_book.
+  // Errors reach done as {"code","message"} (encode_error_body).
   void orderbook(std::string_view market, uint32_t depth, Callback done);
 
   // Adds a subscriber. The first subscriber of a (market, type) subscribes the venue; if the
