@@ -37,8 +37,10 @@ struct Config {
   std::vector<VenueConfig> venues;
 };
 
-// Parses YAML text. Errors: status ASTRA_E_INVALID_ARGUMENT, code "bad_config", message like
-// "server.port: must be an integer from 1 to 65535 (got 'abc')".
+// Parses YAML text. Unknown keys at the top level and under server are errors; every venue
+// section needs `enabled`; an empty text gives the defaults. Errors: status
+// ASTRA_E_INVALID_ARGUMENT, code "bad_config", message like "server.port: must be an integer from 1
+// to 65535 (got 'abc')".
 Result<Config> parse_config(const std::string& yaml_text);
 // Reads and parses a file; relative paths in it are resolved against the file's folder.
 Result<Config> load_config(const std::string& path);
