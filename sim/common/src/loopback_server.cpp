@@ -133,8 +133,8 @@ class WsSessionImpl final : public WsSession,
         shared_->ws_pongs_received.fetch_add(1, std::memory_order_relaxed);
       }
     });
-    ws_.async_accept(upgrade, [self = shared_from_this(), parsed = std::move(parsed)](
-                                  beast::error_code ec) mutable {
+    ws_.async_accept(upgrade, [self = shared_from_this(),
+                               parsed = std::move(parsed)](beast::error_code ec) mutable {
       if (ec) return self->finish();
       self->open_ = true;
       self->shared_->ws_sessions.fetch_add(1, std::memory_order_relaxed);
@@ -218,7 +218,8 @@ class WsSessionImpl final : public WsSession,
       ws_.async_ping(websocket::ping_data(ping_payload_.c_str()),
                      [self = shared_from_this()](beast::error_code ec) {
                        self->pinging_ = false;
-                       if (!ec) self->shared_->ws_pings_sent.fetch_add(1, std::memory_order_relaxed);
+                       if (!ec)
+                         self->shared_->ws_pings_sent.fetch_add(1, std::memory_order_relaxed);
                      });
     }
     schedule_ping();
@@ -288,7 +289,8 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       return respond(HttpResponse{404, "", "text/plain", {}});
     }
     shared_->http_requests.fetch_add(1, std::memory_order_relaxed);
-    if (request_.method() != http::verb::get) return respond(HttpResponse{405, "", "text/plain", {}});
+    if (request_.method() != http::verb::get)
+      return respond(HttpResponse{405, "", "text/plain", {}});
     auto route = shared_->routes.find(parsed.path);
     if (route == shared_->routes.end()) return respond(HttpResponse{404, "", "text/plain", {}});
     respond(route->second(parsed));
@@ -343,13 +345,17 @@ void accept_next(const std::shared_ptr<Shared>& shared) {
 LoopbackServer::LoopbackServer(ServerOptions options)
     : shared_(std::make_shared<Shared>(io_, options)) {}
 
-LoopbackServer::~LoopbackServer() { stop(); }
+LoopbackServer::~LoopbackServer() {
+  stop();
+}
 
 void LoopbackServer::route(std::string path, HttpHandler handler) {
   shared_->routes[std::move(path)] = std::move(handler);
 }
 
-void LoopbackServer::websocket(WsHandlers handlers) { shared_->ws = std::move(handlers); }
+void LoopbackServer::websocket(WsHandlers handlers) {
+  shared_->ws = std::move(handlers);
+}
 
 bool LoopbackServer::start(uint16_t port, std::string& error) {
   std::lock_guard lock(lifecycle_);

@@ -129,8 +129,12 @@ std::vector<Level> top(const Book& book, size_t depth) {
 }
 }  // namespace
 
-std::vector<Level> MatchingEngine::bids(size_t depth) const { return top(bids_, depth); }
-std::vector<Level> MatchingEngine::asks(size_t depth) const { return top(asks_, depth); }
+std::vector<Level> MatchingEngine::bids(size_t depth) const {
+  return top(bids_, depth);
+}
+std::vector<Level> MatchingEngine::asks(size_t depth) const {
+  return top(asks_, depth);
+}
 
 std::optional<uint64_t> MatchingEngine::resting_order_at(size_t index) const {
   if (index >= live_.size()) return std::nullopt;

@@ -52,7 +52,8 @@ std::optional<int64_t> to_units(astra_decimal value, astra_decimal unit) {
     b *= scale;
   if (a % b != 0) return std::nullopt;
   const int128 q = a / b;
-  if (q > static_cast<int128>(INT64_MAX) || q < -static_cast<int128>(INT64_MAX)) return std::nullopt;
+  if (q > static_cast<int128>(INT64_MAX) || q < -static_cast<int128>(INT64_MAX))
+    return std::nullopt;
   return static_cast<int64_t>(q);
 }
 

@@ -23,8 +23,8 @@
 namespace astra::sim {
 
 struct HttpRequest {
-  std::string method;  // "GET"
-  std::string path;    // "/api/v3/depth"
+  std::string method;                                      // "GET"
+  std::string path;                                        // "/api/v3/depth"
   std::vector<std::pair<std::string, std::string>> query;  // percent-decoded, in order
   // The first value of a query parameter, or nullptr.
   const std::string* param(std::string_view name) const;
