@@ -133,12 +133,16 @@ class WsSessionImpl final : public WsSession,
         shared_->ws_pongs_received.fetch_add(1, std::memory_order_relaxed);
       }
     });
-    ws_.async_accept(upgrade, [self = shared_from_this(),
-                               parsed = std::move(parsed)](beast::error_code ec) mutable {
+    // The simulator learns of the session before the handshake answer goes out, so a client
+    // whose handshake completed is already subscribed to the streams in its URL. Frames sent
+    // meanwhile wait in the queue until the handshake is done.
+    open_ = true;
+    shared_->ws_sessions.fetch_add(1, std::memory_order_relaxed);
+    if (shared_->ws.on_open) shared_->ws.on_open(shared_from_this(), parsed);
+    ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->finish();
-      self->open_ = true;
-      self->shared_->ws_sessions.fetch_add(1, std::memory_order_relaxed);
-      if (self->shared_->ws.on_open) self->shared_->ws.on_open(self, parsed);
+      self->accepted_ = true;
+      if (!self->queue_.empty() && !self->closing_) self->write_next();
       self->read();
       self->schedule_ping();
     });
@@ -147,15 +151,17 @@ class WsSessionImpl final : public WsSession,
   void send(std::string text) override {
     if (closed_ || closing_) return;
     if (queue_.size() >= shared_->options.max_queued_messages) {
-      close("slow consumer: outgoing queue full");
+      // A close frame could not get through a full pipe either: drop the connection.
+      force_close();
       return;
     }
     queue_.push_back(std::move(text));
-    if (!writing_) write_next();
+    if (accepted_ && !writing_) write_next();
   }
 
   void close(std::string_view reason) override {
     if (closed_ || closing_) return;
+    if (!accepted_) return force_close();
     closing_ = true;
     // Keep the frame being written; drop what never started.
     if (writing_ && !queue_.empty())
@@ -165,9 +171,16 @@ class WsSessionImpl final : public WsSession,
     websocket::close_reason why(websocket::close_code::policy_error);
     why.reason = std::string(reason.substr(0, 120));
     ws_.async_close(why, [self = shared_from_this()](beast::error_code) { self->finish(); });
+    // A peer that does not read would keep the closing handshake waiting: cut it off.
+    ping_timer_.expires_after(std::chrono::seconds(1));
+    ping_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->force_close();
+    });
   }
 
+  // Closes the socket: pending reads and writes complete with an error and finish() runs.
   void force_close() override {
+    closing_ = true;
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
     ping_timer_.cancel();
@@ -245,6 +258,7 @@ class WsSessionImpl final : public WsSession,
   std::shared_ptr<Shared> shared_;
   uint64_t id_;
   bool open_ = false;
+  bool accepted_ = false;
   bool writing_ = false;
   bool closing_ = false;
   bool closed_ = false;
