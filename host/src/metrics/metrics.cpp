@@ -87,8 +87,8 @@ void append_double(std::string& out, double v) {
     out += v > 0 ? "+Inf" : "-Inf";
     return;
   }
-  char buf[64];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  char buf[400];  // fixed notation of any double fits
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
   out.append(buf, ec == std::errc{} ? end : buf);
 }
 
@@ -111,6 +111,9 @@ struct Metrics::Family {
       std::variant<std::unique_ptr<Counter>, std::unique_ptr<Gauge>, std::unique_ptr<Histogram>>;
   std::map<std::string, Metric, std::less<>> children;  // by label text
 };
+
+Metrics::Metrics() = default;
+Metrics::~Metrics() = default;
 
 Metrics::Family& Metrics::family(std::string_view name, std::string_view help, const char* type) {
   auto it = families_.find(name);

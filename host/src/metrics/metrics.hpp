@@ -58,6 +58,11 @@ class Histogram {
 
 class Metrics {
  public:
+  Metrics();
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
   // Returns the metric for (name, labels), creating it on first use. References stay valid for
   // the registry's lifetime. Label order does not matter. A name or label name that Prometheus
   // does not accept, or a name registered before with another type, throws std::invalid_argument
