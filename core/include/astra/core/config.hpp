@@ -20,6 +20,8 @@ struct ServerConfig {
   size_t max_ws_message_bytes = 4 * 1024;  // client -> gateway WebSocket messages
   size_t ws_queue_limit = 256;             // pending messages per client before it is behind
   uint32_t ws_behind_close_ms = 5000;      // a client still behind this long is closed
+  uint32_t read_timeout_ms = 10000;        // to receive one whole request (or WS handshake)
+  uint32_t idle_timeout_ms = 60000;        // keep-alive: wait for the next request / WS pong
 };
 
 struct VenueConfig {
