@@ -116,7 +116,8 @@ void parse_server(const YAML::Node& node, ServerConfig& server) {
     if (k == "listen") {
       server.listen = text(v, path);
     } else if (k == "port") {
-      server.port = static_cast<uint16_t>(integer(v, path, 1, 65535));
+      // 0 picks a free port (tests); the server prints the one it bound.
+      server.port = static_cast<uint16_t>(integer(v, path, 0, 65535));
     } else if (k == "metrics_port") {
       server.metrics_port = static_cast<uint16_t>(integer(v, path, 0, 65535));
     } else if (k == "max_connections") {
@@ -131,6 +132,10 @@ void parse_server(const YAML::Node& node, ServerConfig& server) {
       server.ws_queue_limit = integer(v, path, 1, 1'000'000);
     } else if (k == "ws_behind_close_ms") {
       server.ws_behind_close_ms = static_cast<uint32_t>(integer(v, path, 1, 3'600'000));
+    } else if (k == "read_timeout_ms") {
+      server.read_timeout_ms = static_cast<uint32_t>(integer(v, path, 100, 3'600'000));
+    } else if (k == "idle_timeout_ms") {
+      server.idle_timeout_ms = static_cast<uint32_t>(integer(v, path, 100, 86'400'000));
     } else {
       fail(path, "unknown key");
     }

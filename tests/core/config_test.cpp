@@ -114,9 +114,10 @@ TEST(Config, BadInputsNameTheKeyAndTheProblem) {
     const char* says;
   };
   const Case cases[] = {
-      {"server:\n  port: abc\n", "server.port: must be an integer from 1 to 65535 (got 'abc')"},
-      {"server:\n  port: 0\n", "server.port: must be an integer from 1 to 65535 (got '0')"},
-      {"server:\n  port: 70000\n", "server.port: must be an integer from 1 to 65535"},
+      {"server:\n  port: abc\n", "server.port: must be an integer from 0 to 65535 (got 'abc')"},
+      {"server:\n  port: -1\n", "server.port: must be an integer from 0 to 65535 (got '-1')"},
+      {"server:\n  port: 70000\n", "server.port: must be an integer from 0 to 65535"},
+      {"server:\n  read_timeout_ms: 5\n", "server.read_timeout_ms: must be an integer from 100"},
       {"server:\n  port: -1\n", "server.port: must be an integer"},
       {"server:\n  port: 80.5\n", "server.port: must be an integer"},
       {"server:\n  port: [1]\n", "server.port: must be an integer from 1 to 65535 (got a list)"},
