@@ -120,7 +120,7 @@ TEST(Config, BadInputsNameTheKeyAndTheProblem) {
       {"server:\n  read_timeout_ms: 5\n", "server.read_timeout_ms: must be an integer from 100"},
       {"server:\n  port: -1\n", "server.port: must be an integer"},
       {"server:\n  port: 80.5\n", "server.port: must be an integer"},
-      {"server:\n  port: [1]\n", "server.port: must be an integer from 1 to 65535 (got a list)"},
+      {"server:\n  port: [1]\n", "server.port: must be an integer from 0 to 65535 (got a list)"},
       {"server:\n  metrics_port: 65536\n", "server.metrics_port"},
       {"server:\n  max_connections: 0\n", "server.max_connections"},
       {"server:\n  ws_queue_limit: lots\n", "server.ws_queue_limit"},
