@@ -185,8 +185,9 @@ TEST_F(OkxSeqSync, HeartbeatsChangeNothingAndAWrongOneIsAGap) {
 TEST_F(OkxSeqSync, VenueSequenceResetResets) {
   feed(1, 2);
   answer_snapshot(2);
-  json data = pushes_[3]["data"][0];
-  data["prevSeqId"] = kBase + 2;
+  feed(3, 3);
+  json data = pushes_[4]["data"][0];
+  data["prevSeqId"] = kBase + 3;
   data["seqId"] = 5;  // below prevSeqId: the venue restarted its numbering
   data["checksum"] = 0;
   ASSERT_TRUE(host_.ws_message(conn_, books_frame("BTC-USDT", "update", data)));
