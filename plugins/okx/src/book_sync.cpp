@@ -95,6 +95,10 @@ void BookSync::on_live_update(const BookMessage& m, SyncOutput& out) {
     apply(m, out);  // the 2022 protocol: only the checksum guards the book
     return;
   }
+  if (m.seq_id < m.prev_seq_id) {
+    fail(ASTRA_RESET_VENUE, out);  // the venue restarted its sequence (maintenance)
+    return;
+  }
   if (bridging_) {
     if (m.seq_id <= last_) {
       ++out.stale_dropped;  // already inside the REST snapshot
@@ -126,10 +130,6 @@ void BookSync::on_live_update(const BookMessage& m, SyncOutput& out) {
   }
   if (m.prev_seq_id != last_) {
     fail(ASTRA_RESET_GAP, out);
-    return;
-  }
-  if (m.seq_id < m.prev_seq_id) {
-    fail(ASTRA_RESET_VENUE, out);  // the venue restarted its sequence (maintenance)
     return;
   }
   apply(m, out);

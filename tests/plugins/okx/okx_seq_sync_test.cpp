@@ -194,6 +194,17 @@ TEST_F(OkxSeqSync, VenueSequenceResetResets) {
   EXPECT_EQ(count_kind(host_, kSpot, ASTRA_BOOK_RESET, ASTRA_RESET_VENUE), 1u);
 }
 
+TEST_F(OkxSeqSync, VenueSequenceResetRightAfterTheSnapshotResetsToo) {
+  feed(1, 2);
+  answer_snapshot(2);  // live, nothing applied after the snapshot yet
+  json data = pushes_[3]["data"][0];
+  data["prevSeqId"] = kBase + 2;
+  data["seqId"] = 5;  // must not pass for "already in the snapshot"
+  data["checksum"] = 0;
+  ASSERT_TRUE(host_.ws_message(conn_, books_frame("BTC-USDT", "update", data)));
+  EXPECT_EQ(count_kind(host_, kSpot, ASTRA_BOOK_RESET, ASTRA_RESET_VENUE), 1u);
+}
+
 TEST_F(OkxSeqSync, WebSocketSnapshotWithSeqIdsAndChecksums) {
   // The current production shape: a snapshot push (prevSeqId -1) and checksummed updates.
   json snap = pushes_[0]["data"][0];
