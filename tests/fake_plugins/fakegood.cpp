@@ -1,6 +1,6 @@
 // fakegood: a small, well-behaved connector for the host's adapter tests. Its behaviour is fixed
 // and simple so that tests can check what the host does with each call:
-//   list_markets   completes at once with one market
+//   list_markets   completes at once with two markets (BTCUSDT, ETHUSDT)
 //   get_orderbook  GET <http_url>/depth?symbol=BTCUSDT&limit=N, completes with the body
 //   subscribe      opens <ws_url> once, sends "SUB <market> <type>" when open
 //   ws text "book" -> a snapshot, "update" -> an update, "trade" -> a trade, "gap" -> a reset and
@@ -44,11 +44,16 @@ class FakeGood : public astra::sdk::Connector {
       : Connector(host),
         http_url_(string_field(config, "http_url")),
         ws_url_(string_field(config, "ws_url")) {
+    // Defaults that only a replay can answer (no such host is ever contacted).
+    if (http_url_.empty()) http_url_ = "https://fake.invalid";
+    if (ws_url_.empty()) ws_url_ = "wss://fake.invalid/stream";
     host.log(ASTRA_LOG_INFO, "fakegood created");
   }
 
   astra_status list_markets(uint64_t call_id) override {
-    host().complete(call_id, ASTRA_OK, "[{\"symbol\":\"FAKEGOOD-SPOT-BTC-USDT\"}]");
+    host().complete(call_id, ASTRA_OK,
+                    "[{\"symbol\":\"FAKEGOOD-SPOT-BTC-USDT\",\"venueSymbol\":\"BTCUSDT\"},"
+                    "{\"symbol\":\"FAKEGOOD-SPOT-ETH-USDT\",\"venueSymbol\":\"ETHUSDT\"}]");
     return ASTRA_OK;
   }
 

@@ -87,7 +87,8 @@ TEST_F(PluginVenueTest, CompletionsAreDeferredAndDeliveredOnce) {
   io->run_deferred();
   EXPECT_EQ(a.calls, 1);
   EXPECT_EQ(a.status, ASTRA_OK);
-  EXPECT_EQ(a.json, R"([{"symbol":"FAKEGOOD-SPOT-BTC-USDT"}])");
+  EXPECT_EQ(a.json, R"([{"symbol":"FAKEGOOD-SPOT-BTC-USDT","venueSymbol":"BTCUSDT"},)"
+                    R"({"symbol":"FAKEGOOD-SPOT-ETH-USDT","venueSymbol":"ETHUSDT"}])");
   EXPECT_EQ(venue->pending_calls(), 0u);
 }
 
