@@ -55,6 +55,8 @@ class Histogram {
 
 class Metrics {
  public:
+  Metrics();
+  ~Metrics();  // out of line: Family is complete only in metrics.cpp
   // Returns the metric for (name, labels), creating it on first use. References stay valid for
   // the registry's lifetime.
   Counter& counter(std::string_view name, std::string_view help, const Labels& labels = {});
