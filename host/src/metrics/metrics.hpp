@@ -39,7 +39,10 @@ class Gauge {
 // Fixed buckets (seconds), cumulative on render.
 class Histogram {
  public:
+  // Upper bounds in seconds, ascending (sorted and deduplicated if not); +Inf is implicit.
   explicit Histogram(std::vector<double> bounds);
+  // 100 us to 10 s: request latencies of a gateway.
+  static std::vector<double> default_bounds();
   void observe(double seconds) noexcept;
   const std::vector<double>& bounds() const noexcept { return bounds_; }
   uint64_t bucket(size_t i) const noexcept { return counts_[i].load(std::memory_order_relaxed); }
@@ -56,12 +59,19 @@ class Histogram {
 class Metrics {
  public:
   Metrics();
-  ~Metrics();  // out of line: Family is complete only in metrics.cpp
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
   // Returns the metric for (name, labels), creating it on first use. References stay valid for
-  // the registry's lifetime.
+  // the registry's lifetime. Label order does not matter. A name or label name that Prometheus
+  // does not accept, or a name registered before with another type, throws std::invalid_argument
+  // (a programming error, caught by the first test that registers it).
   Counter& counter(std::string_view name, std::string_view help, const Labels& labels = {});
   Gauge& gauge(std::string_view name, std::string_view help, const Labels& labels = {});
-  Histogram& histogram(std::string_view name, std::string_view help, const Labels& labels = {});
+  // Bounds apply when the metric is created (default_bounds() when empty).
+  Histogram& histogram(std::string_view name, std::string_view help, const Labels& labels = {},
+                       std::vector<double> bounds = {});
   // Text exposition format 0.0.4.
   std::string render() const;
 

@@ -20,7 +20,7 @@ struct MarketBook {
   int64_t venue_time_us = 0;
   uint64_t snapshots = 0;
   uint64_t updates = 0;
-  uint64_t resets = 0;
+  uint64_t resets = 0;        // resets published (the venue's, and the store's own)
   uint64_t crossed = 0;       // events after which the book was crossed
   uint64_t out_of_order = 0;  // updates whose venue update id did not increase
 };
@@ -39,8 +39,9 @@ struct BookChange {
 class BookStore {
  public:
   // Applies a SNAPSHOT, UPDATE or RESET. Updates for a book that is not in sync are ignored
-  // (kind none). A crossed result or a non-increasing venue update id turns into a reset with
-  // needs_resync set.
+  // (kind none), as is a RESET for a book already out of sync. A crossed result, a
+  // non-increasing venue update id or a malformed event turns into a reset with needs_resync set
+  // (reasons kResetCrossed, kResetOutOfOrder, kResetBadEvent of messages.hpp).
   BookChange apply(const astra_book_event& event);
 
   MarketBook* find(std::string_view market) noexcept;

@@ -20,6 +20,8 @@ struct ServerConfig {
   size_t max_ws_message_bytes = 4 * 1024;  // client -> gateway WebSocket messages
   size_t ws_queue_limit = 256;             // pending messages per client before it is behind
   uint32_t ws_behind_close_ms = 5000;      // a client still behind this long is closed
+  uint32_t read_timeout_ms = 10000;        // to receive one whole request (or WS handshake)
+  uint32_t idle_timeout_ms = 60000;        // keep-alive: wait for the next request / WS pong
 };
 
 struct VenueConfig {
@@ -37,8 +39,10 @@ struct Config {
   std::vector<VenueConfig> venues;
 };
 
-// Parses YAML text. Errors: status ASTRA_E_INVALID_ARGUMENT, code "bad_config", message like
-// "server.port: must be an integer from 1 to 65535 (got 'abc')".
+// Parses YAML text. Unknown keys at the top level and under server are errors; every venue
+// section needs `enabled`; an empty text gives the defaults. Errors: status
+// ASTRA_E_INVALID_ARGUMENT, code "bad_config", message like "server.port: must be an integer from 1
+// to 65535 (got 'abc')".
 Result<Config> parse_config(const std::string& yaml_text);
 // Reads and parses a file; relative paths in it are resolved against the file's folder.
 Result<Config> load_config(const std::string& path);

@@ -31,7 +31,7 @@ class Subscriber {
                        uint64_t update_id) = 0;
 };
 
-// Timers for the engine thread (host: Asio; tests: manual).
+// Timers for the engine thread (host: Asio; tests: manual). after() never runs the task inline.
 class Scheduler {
  public:
   virtual ~Scheduler() = default;
@@ -81,7 +81,11 @@ class Gateway {
   void on_trades(const astra_trade_event& event);
 
   // REST order book: from the live book when streaming and in sync, else the venue's REST
-  // snapshot. Validates the symbol (400 bad_symbol), the exchange and market (404).
+  // snapshot. Validates the symbol (400 bad_symbol), the exchange and market (404; 503
+  // markets_unavailable before the list is loaded) and depth (0: 100; above 5000: 400 bad_depth).
+  // Either way the result is encode_orderbook_json's format: the venue's answer is re-encoded
+  // (sorted, exact numbers, depth applied); a malformed or crossed one is 502 bad_upstream_book.
+  // Errors reach done as {"code","message"} (encode_error_body).
   void orderbook(std::string_view market, uint32_t depth, Callback done);
 
   // Adds a subscriber. The first subscriber of a (market, type) subscribes the venue; if the
@@ -100,9 +104,13 @@ class Gateway {
 
  private:
   struct Topic;  // one (market, data type): its subscribers and upstream state
-  void release_topic(const std::string& key);
+  Topic* find_topic(std::string_view market, DataType type) const;
+  Result<Venue*> check_market(std::string_view market) const;
+  void schedule_release(const std::string& key, uint64_t generation);
+  void release_topic(const std::string& key, uint64_t generation);
   void publish(Topic& topic, const std::shared_ptr<const std::string>& msg, MessageKind kind,
                uint64_t update_id);
+  std::shared_ptr<const std::string> snapshot_of(Topic& topic, const MarketBook& book) const;
 
   GatewayOptions options_;
   Scheduler& scheduler_;
@@ -114,6 +122,13 @@ class Gateway {
   std::map<SubscriptionId, std::string> subscriptions_;                // id -> topic key
   SubscriptionId next_id_ = 1;
   GatewayStats stats_;
+  // Reused buffers (engine thread only): topic key lookups and book levels for encoding.
+  mutable std::string key_buf_;
+  mutable std::vector<Level> bid_buf_;
+  mutable std::vector<Level> ask_buf_;
+  // Scheduled tasks hold a weak reference: a task that fires after the Gateway is gone does
+  // nothing.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
 }  // namespace astra::core

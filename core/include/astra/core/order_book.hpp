@@ -14,9 +14,11 @@ using Level = astra_book_level;
 
 class OrderBook {
  public:
-  // Replaces the whole book. Levels may come in any order; zero quantities are ignored.
+  // Replaces the whole book. Levels may come in any order; zero quantities are ignored; a price
+  // given twice counts as if applied in order (the last one wins).
   void apply_snapshot(std::span<const Level> bids, std::span<const Level> asks);
-  // Sets each level's absolute quantity; a zero quantity removes the level.
+  // Sets each level's absolute quantity; a zero (or negative) quantity removes the level. An
+  // equal price in another notation (1.0 vs 1.00) is the same level and takes the new notation.
   void apply_update(std::span<const Level> bids, std::span<const Level> asks);
   void clear() noexcept;
 

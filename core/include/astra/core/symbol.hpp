@@ -4,6 +4,9 @@
 //   OKX-OPT-BTC-USD-241227-50000-C, KRAKEN-SPOT-XBT-USD
 //
 // One grammar for the whole gateway: every plugin maps venue instruments to and from it.
+// Tokens are upper-case letters and digits. Expiry YYMMDD is a real date, required for FUT and
+// OPT, absent otherwise. A strike is canonical (no leading zeros, no trailing fractional zeros,
+// positive) so that one instrument has exactly one symbol. A disambiguator starts with a letter.
 #pragma once
 
 #include <astra/core/result.hpp>

@@ -17,8 +17,10 @@ namespace detail {
 __extension__ typedef __int128 int128;  // GCC and Clang; exact products of two int64 values
 }  // namespace detail
 
-// Parses "123", "-0.0010", "1.5e-7", "1E+3". Rejects empty input, garbage, and values whose
-// digits do not fit 18 significant digits (after dropping trailing fractional zeros).
+// Parses "123", "-0.0010", "1.5e-7", "1E+3", ".5", "5.". Rejects empty input, whitespace,
+// garbage, values with more than 18 significant digits (trailing zeros of the fraction are dropped
+// and trailing zeros of a long integer move into the exponent only when needed to fit, so the
+// venue's text is kept whenever possible), and exponents outside [-60, 60].
 inline bool parse_decimal(std::string_view text, astra_decimal& out) noexcept {
   const char* p = text.data();
   const char* end = p + text.size();
@@ -61,34 +63,35 @@ inline bool parse_decimal(std::string_view text, astra_decimal& out) noexcept {
     exp10 = exp_negative ? -e : e;
   }
   if (p != end) return false;
-  // Drop trailing fractional zeros only when needed to fit: keeping them preserves the text.
   size_t int_digits = static_cast<size_t>(int_end - int_begin);
   size_t frac_digits = static_cast<size_t>(frac_end - frac_begin);
-  // Skip leading zeros of the integer part (they carry no value).
+  // Leading zeros of the integer part carry no value.
   while (int_digits > 0 && *int_begin == '0') {
     ++int_begin;
     --int_digits;
   }
-  size_t significant = int_digits + frac_digits;
-  if (significant > 18) {
-    while (frac_digits > 0 && frac_begin[frac_digits - 1] == '0' && int_digits + frac_digits > 18)
-      --frac_digits;
-    significant = int_digits + frac_digits;
-    if (significant > 18) {
-      // Leading zeros of the fraction carry no value either ("0.000000000000000000001").
-      const char* f = frac_begin;
-      size_t skip = 0;
-      if (int_digits == 0) {
-        while (skip < frac_digits && f[skip] == '0')
-          ++skip;
-      }
-      if (frac_digits - skip > 18) return false;
-    }
+  // Leading zeros of the fraction carry no value when the integer part is zero ("0.00012").
+  size_t frac_leading_zeros = 0;
+  if (int_digits == 0) {
+    while (frac_leading_zeros < frac_digits && frac_begin[frac_leading_zeros] == '0')
+      ++frac_leading_zeros;
   }
+  auto significant = [&] { return int_digits + frac_digits - frac_leading_zeros; };
+  // Too many digits: drop trailing zeros of the fraction, then move trailing zeros of the integer
+  // part into the exponent. Only as far as needed, so that "0.35270000" keeps its 8 decimals.
+  while (significant() > 18 && frac_digits > frac_leading_zeros &&
+         frac_begin[frac_digits - 1] == '0')
+    --frac_digits;
+  while (significant() > 18 && frac_digits == 0 && int_digits > 0 &&
+         int_begin[int_digits - 1] == '0') {
+    --int_digits;
+    ++exp10;
+  }
+  if (significant() > 18) return false;
   int64_t mantissa = 0;
   for (size_t i = 0; i < int_digits; ++i)
     mantissa = mantissa * 10 + (int_begin[i] - '0');
-  for (size_t i = 0; i < frac_digits; ++i)
+  for (size_t i = frac_leading_zeros; i < frac_digits; ++i)
     mantissa = mantissa * 10 + (frac_begin[i] - '0');
   int64_t exponent = exp10 - static_cast<int64_t>(frac_digits);
   if (exponent < -60 || exponent > 60) return false;
@@ -97,8 +100,9 @@ inline bool parse_decimal(std::string_view text, astra_decimal& out) noexcept {
   return true;
 }
 
-// Appends the plain decimal text (no exponent notation): {35270000,-8} -> "0.35270000",
-// {15,2} -> "1500".
+// Appends the plain decimal text: {35270000,-8} -> "0.35270000", {15,2} -> "1500". A decimal
+// whose exponent lies outside [-64, 64] (never produced by parse_decimal) is written in exponent
+// form, "15e100", rather than as a huge run of zeros.
 inline void append_decimal(std::string& out, astra_decimal d) {
   char digits[24];
   uint64_t m =
@@ -107,6 +111,15 @@ inline void append_decimal(std::string& out, astra_decimal d) {
   (void)ec;
   const size_t n = static_cast<size_t>(ptr - digits);
   if (d.mantissa < 0) out.push_back('-');
+  if (d.exponent > 64 || d.exponent < -64) {
+    out.append(digits, n);
+    out.push_back('e');
+    char e[16];
+    auto [eptr, eec] = std::to_chars(e, e + sizeof e, d.exponent);
+    (void)eec;
+    out.append(e, eptr);
+    return;
+  }
   if (d.exponent >= 0) {
     out.append(digits, n);
     if (m != 0) out.append(static_cast<size_t>(d.exponent), '0');
@@ -130,28 +143,56 @@ inline std::string format_decimal(astra_decimal d) {
   return s;
 }
 
-// Three-way comparison of values (not of texts): 1.0 == 1.00.
+// Three-way comparison of values (not of texts): 1.0 == 1.00, 0e5 == 0. Exact for every input.
 inline int compare_decimal(astra_decimal a, astra_decimal b) noexcept {
+  const int sa = (a.mantissa > 0) - (a.mantissa < 0);
+  const int sb = (b.mantissa > 0) - (b.mantissa < 0);
+  if (sa != sb) return sa < sb ? -1 : 1;
+  if (sa == 0) return 0;
   if (a.exponent == b.exponent) return a.mantissa < b.mantissa ? -1 : (a.mantissa > b.mantissa);
-  // Bring both to the smaller exponent in 128-bit arithmetic; clamp absurd differences.
+  // Same sign, both non-zero. |mantissa| < 10^19, so when the exponents differ by 19 or more the
+  // one with the larger exponent has the larger magnitude. Otherwise scale in 128 bits: at most
+  // 9.3e18 * 10^18 < 1.7e38, which fits.
+  const int64_t diff = static_cast<int64_t>(a.exponent) - static_cast<int64_t>(b.exponent);
+  if (diff >= 19) return sa;
+  if (diff <= -19) return -sa;
   detail::int128 x = a.mantissa;
   detail::int128 y = b.mantissa;
-  int32_t diff = a.exponent - b.exponent;
-  if (diff > 36 || diff < -36) {
-    // One side dwarfs the other unless it is zero; compare signs and magnitudes roughly.
-    if ((x == 0) != (y == 0) || (x < 0) != (y < 0)) return (x < y) ? -1 : (x > y);
-    const bool a_bigger = diff > 0;
-    const int sign = x < 0 ? -1 : 1;
-    return a_bigger ? sign : -sign;
-  }
   detail::int128 scale = 1;
-  for (int i = 0; i < (diff > 0 ? diff : -diff); ++i)
+  for (int64_t i = 0; i < (diff > 0 ? diff : -diff); ++i)
     scale *= 10;
   if (diff > 0)
     x *= scale;
   else
     y *= scale;
   return x < y ? -1 : (x > y);
+}
+
+// The same value with exactly `decimals` fractional digits: {566,-3} with 4 -> {5660,-4}, so
+// format_decimal gives "0.5660" (Kraken WS v2 checksums need the pair's precision). Returns false
+// when that would drop a non-zero digit or overflow 18 digits.
+inline bool rescale_decimal(astra_decimal d, int32_t decimals, astra_decimal& out) noexcept {
+  if (decimals < 0 || decimals > 60) return false;
+  const int64_t target = -static_cast<int64_t>(decimals);
+  if (d.mantissa == 0) {
+    out = astra_decimal{0, static_cast<int32_t>(target)};
+    return true;
+  }
+  int64_t m = d.mantissa;
+  int64_t e = d.exponent;
+  while (e > target) {
+    if (m > 99999999999999999 || m < -99999999999999999) return false;  // would pass 18 digits
+    m *= 10;
+    --e;
+  }
+  while (e < target) {
+    if (m % 10 != 0) return false;
+    m /= 10;
+    ++e;
+  }
+  out.mantissa = m;
+  out.exponent = static_cast<int32_t>(e);
+  return true;
 }
 
 inline bool is_zero(astra_decimal d) noexcept {
