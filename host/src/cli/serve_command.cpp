@@ -110,9 +110,9 @@ int serve_command(Context& ctx) {
     ctx.out << "Created API key (shown once): " << *key << std::endl;
   }
 
-  const std::filesystem::path plugin_dir =
-      config->plugin_dir.empty() ? default_plugin_dir(ctx.executable)
-                                   : std::filesystem::path(config->plugin_dir);
+  const std::filesystem::path plugin_dir = config->plugin_dir.empty()
+                                               ? default_plugin_dir(ctx.executable)
+                                               : std::filesystem::path(config->plugin_dir);
 
   // Declared before the engine so that it outlives the venues the gateway owns.
   std::unique_ptr<GatewaySink> sink;
