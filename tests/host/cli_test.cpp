@@ -1,5 +1,4 @@
-// The command line, through cli::run. Needs core (config, key store), the server and metrics, so
-// it is built only once those are merged.
+// The command line, through cli::run.
 #include "cli/cli.hpp"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // `astra replay` end to end: a capture of our own fake protocol through the fakegood plugin, and
 // (when the plugin is built) a real Binance recording through the Binance plugin.
-// Needs core::BookStore (core/), so it is built only once core is merged.
+// The replay applies books to core::BookStore.
 #include "replay/replay_run.hpp"
 
 #include <gtest/gtest.h>
