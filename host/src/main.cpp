@@ -1,9 +1,7 @@
-#include <cstdio>
+#include "cli/cli.hpp"
 
-#include "version.hpp"
+#include <iostream>
 
-int main() {
-  std::printf("astra %.*s\n", static_cast<int>(astra::host::version().size()),
-              astra::host::version().data());
-  return 0;
+int main(int argc, char** argv) {
+  return astra::host::cli::run(argc, argv, std::cout, std::cerr);
 }
