@@ -14,6 +14,8 @@
 
 #include <boost/asio/signal_set.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <ostream>
 #include <thread>
 #include <vector>
@@ -39,6 +41,25 @@ std::string_view counter_name(uint32_t counter) {
     default:
       return "other";
   }
+}
+
+// Loads a venue's market list; on failure tries again later (doubling, at most every minute), so
+// a gateway started while a venue is unreachable becomes ready once it is back.
+void load_markets(Engine& engine, const std::string& exchange, Logger& log,
+                  std::chrono::seconds retry_in) {
+  engine.gateway().refresh_markets(
+      exchange, [&engine, &log, exchange, retry_in](astra_status s, std::string json) {
+        if (s == ASTRA_OK) {
+          log.info(exchange + ": market list loaded");
+          return;
+        }
+        log.error(exchange + ": market list failed (retrying in " +
+                  std::to_string(retry_in.count()) + " s): " + json);
+        const auto next = std::min(retry_in * 2, std::chrono::seconds(60));
+        engine.scheduler().after(retry_in, [&engine, &log, exchange, next] {
+          load_markets(engine, exchange, log, next);
+        });
+      });
 }
 
 // Loads one enabled venue's plugin, creates its instance on the engine and adds it to the
@@ -68,13 +89,7 @@ core::Result<bool> add_venue(const core::VenueConfig& vc, const std::filesystem:
   });
   auto added = engine.gateway().add_venue(std::move(*venue));
   if (!added.ok()) return added.error();
-  const std::string exchange = (*added)->exchange();
-  engine.gateway().refresh_markets(exchange, [&log, exchange](astra_status s, std::string json) {
-    if (s == ASTRA_OK)
-      log.info(exchange + ": market list loaded");
-    else
-      log.error(exchange + ": market list failed: " + json);
-  });
+  load_markets(engine, (*added)->exchange(), log, std::chrono::seconds(2));
   return true;
 }
 
@@ -140,7 +155,10 @@ int serve_command(Context& ctx) {
     engine.stop();
     return kExitFailure;
   }
-  log.info("listening on " + config->server.listen + ":" + std::to_string(server.port()));
+  log.info("listening on http://" + config->server.listen + ":" + std::to_string(server.port()) +
+           (server.metrics_port() == 0 ? std::string()
+                                       : " (metrics on http://" + config->server.listen + ":" +
+                                             std::to_string(server.metrics_port()) + "/metrics)"));
 
   boost::asio::signal_set signals(client_io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {

@@ -1,0 +1,233 @@
+// End to end: the Binance simulator on loopback, the real `astra serve` binary with binance.so
+// loaded from the plugin folder, and API clients. A WebSocket client's book must equal the
+// simulator's book at every check, and REST /orderbook must agree.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+#include <unistd.h>
+#include <astra/sdk/decimal.hpp>
+#include <astra/sim/binance/binance_sim.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "e2e/api_client.hpp"
+#include "e2e/gateway_process.hpp"
+
+namespace {
+
+using astra::test::GatewayProcess;
+using astra::test::http_get;
+using astra::test::WsClient;
+using namespace std::chrono_literals;
+
+using Side = std::map<std::string, std::string>;  // price text -> quantity text
+
+struct ClientBook {
+  Side bids, asks;
+  uint64_t update_id = 0;
+  bool have_snapshot = false;
+  int snapshots = 0;
+  int resets = 0;
+  uint64_t updates = 0;
+};
+
+std::string_view token(simdjson::ondemand::value v) {
+  std::string_view t = v.raw_json_token();
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\n'))
+    t.remove_suffix(1);
+  return t;
+}
+
+void apply_levels(simdjson::ondemand::array levels, Side& side, bool snapshot) {
+  if (snapshot) side.clear();
+  for (auto level : levels) {
+    auto pair = level.get_array();
+    auto it = pair.begin();
+    const std::string price(token((*it).value()));
+    ++it;
+    const std::string qty(token((*it).value()));
+    astra_decimal q{};
+    ASSERT_TRUE(astra::sdk::parse_decimal(qty, q)) << qty;
+    if (astra::sdk::is_zero(q))
+      side.erase(price);
+    else
+      side[price] = qty;
+  }
+}
+
+// Applies one /ws message; fails the test on a protocol violation.
+void apply_message(const std::string& text, ClientBook& book) {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string json(text);
+  auto doc = parser.iterate(json);
+  auto obj = doc.get_object();
+  bool snapshot = false;
+  for (auto field : obj) {
+    const std::string_view key = field.unescaped_key();
+    if (key == "reset") {
+      book.resets++;
+      book.have_snapshot = false;
+      return;
+    }
+    if (key == "snapshot") snapshot = bool(field.value().get_bool());
+    if (key == "updateId") {
+      const uint64_t id = uint64_t(field.value().get_uint64());
+      if (!snapshot) {
+        ASSERT_TRUE(book.have_snapshot) << "an update before any snapshot: " << text.substr(0, 200);
+        ASSERT_GT(id, book.update_id) << "updateId must strictly increase";
+      }
+      book.update_id = id;
+    }
+    if (key == "bids") apply_levels(field.value().get_array(), book.bids, snapshot);
+    if (key == "asks") apply_levels(field.value().get_array(), book.asks, snapshot);
+  }
+  if (snapshot) {
+    book.have_snapshot = true;
+    book.snapshots++;
+  } else {
+    book.updates++;
+  }
+}
+
+Side side_of(const std::vector<std::pair<std::string, std::string>>& levels) {
+  Side s;
+  for (const auto& [p, q] : levels)
+    s[p] = q;
+  return s;
+}
+
+std::string config_yaml(uint16_t sim_port, const std::filesystem::path& dir) {
+  const std::string url = "127.0.0.1:" + std::to_string(sim_port);
+  return "server:\n  listen: 127.0.0.1\n  port: 0\n  metrics_port: 0\n"
+         "state: " +
+         (dir / "astra.db").string() +
+         "\nplugin_dir: " ASTRA_PLUGIN_DIR
+         "\nlog_level: info\n"
+         "venues:\n  binance:\n    enabled: true\n    families: [spot]\n"
+         "    snapshot_limit: 5000\n"
+         "    spot:\n      rest: http://" +
+         url + "\n      ws: ws://" + url + "\n  okx:\n    enabled: false\n";
+}
+
+class BinanceEndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    astra::sim::binance::Options options;
+    options.seed = 42;
+    options.symbols = {"BTCUSDT", "ETHUSDT"};
+    options.rate = 20ms;
+    std::string error;
+    sim_ = astra::sim::binance::BinanceSim::start(options, error);
+    ASSERT_TRUE(sim_) << error;
+    dir_ = std::filesystem::temp_directory_path() /
+           ("astra-e2e-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    gateway_ = std::make_unique<GatewayProcess>(dir_, config_yaml(sim_->port(), dir_));
+    ASSERT_FALSE(gateway_->api_key().empty()) << "no API key printed:\n" << gateway_->output();
+    ASSERT_GT(gateway_->port(), 0) << "no listening line:\n" << gateway_->output();
+    // Ready once the venue's markets are loaded (bounded wait).
+    for (int i = 0; i < 100; ++i) {
+      if (http_get(gateway_->port(), "/ready", key()).status == 200) return;
+      std::this_thread::sleep_for(50ms);
+    }
+    FAIL() << "gateway never became ready:\n" << gateway_->output();
+  }
+
+  void TearDown() override {
+    if (gateway_) EXPECT_EQ(gateway_->stop(), 0) << gateway_->output();
+    gateway_.reset();
+    if (sim_) sim_->stop();
+    std::filesystem::remove_all(dir_);
+  }
+
+  const std::string& key() const { return gateway_->api_key(); }
+
+  std::unique_ptr<astra::sim::binance::BinanceSim> sim_;
+  std::unique_ptr<GatewayProcess> gateway_;
+  std::filesystem::path dir_;
+};
+
+TEST_F(BinanceEndToEnd, WebSocketBookEqualsSimulatorBookAtEveryCheckAndRestAgrees) {
+  WsClient ws(gateway_->port(), "/ws?market=BINANCE-SPOT-BTC-USDT&dataType=ORDERBOOK", key());
+  ClientBook book;
+  constexpr int kChecks = 8;
+  for (int check = 0; check < kChecks; ++check) {
+    std::this_thread::sleep_for(60ms);  // let the flow move the book between checks
+    sim_->pause();
+    const auto target = sim_->book("BTCUSDT");
+    ASSERT_TRUE(target.has_value());
+    // Read until the client has caught up with the paused simulator (bounded).
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!(book.have_snapshot && book.update_id >= target->last_update_id) &&
+           std::chrono::steady_clock::now() < deadline) {
+      auto msg = ws.read(200ms);
+      if (!msg) {
+        ASSERT_FALSE(ws.closed()) << ws.error().message() << "\n" << gateway_->output();
+        continue;
+      }
+      apply_message(*msg, book);
+      if (HasFatalFailure()) return;
+    }
+    ASSERT_TRUE(book.have_snapshot) << "no snapshot within 10 s";
+    ASSERT_EQ(book.update_id, target->last_update_id) << "check " << check;
+    EXPECT_EQ(book.bids, side_of(target->bids)) << "bids differ at check " << check;
+    EXPECT_EQ(book.asks, side_of(target->asks)) << "asks differ at check " << check;
+
+    // REST agrees with the same book, served from the live book at the same update id.
+    const auto rest =
+        http_get(gateway_->port(), "/orderbook?market=BINANCE-SPOT-BTC-USDT&depth=20", key());
+    ASSERT_EQ(rest.status, 200) << rest.body;
+    ClientBook top;
+    std::string as_snapshot = rest.body;
+    simdjson::ondemand::parser parser;
+    simdjson::padded_string json(rest.body);
+    auto doc = parser.iterate(json);
+    ASSERT_EQ(uint64_t(doc["updateId"].get_uint64()), target->last_update_id);
+    apply_levels(doc["bids"].get_array(), top.bids, true);
+    apply_levels(doc["asks"].get_array(), top.asks, true);
+    const auto top20 = sim_->book("BTCUSDT", 20);
+    EXPECT_EQ(top.bids, side_of(top20->bids));
+    EXPECT_EQ(top.asks, side_of(top20->asks));
+    sim_->resume();
+  }
+  EXPECT_EQ(book.snapshots, 1) << "one snapshot, then updates only";
+  EXPECT_EQ(book.resets, 0);
+  EXPECT_GT(book.updates, uint64_t(kChecks)) << "the book should have moved between checks";
+}
+
+TEST_F(BinanceEndToEnd, TradesStreamCarriesTakerSide) {
+  WsClient ws(gateway_->port(), "/ws?market=BINANCE-SPOT-ETH-USDT&dataType=TRADE", key());
+  int trades = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (trades < 3 && std::chrono::steady_clock::now() < deadline) {
+    auto msg = ws.read(200ms);
+    if (!msg) continue;
+    simdjson::ondemand::parser parser;
+    simdjson::padded_string json(*msg);
+    auto doc = parser.iterate(json);
+    for (auto t : doc["trades"].get_array()) {
+      const std::string_view side = t["side"].get_string();
+      EXPECT_TRUE(side == "BUY" || side == "SELL") << side;
+      ++trades;
+    }
+  }
+  EXPECT_GE(trades, 3) << gateway_->output();
+}
+
+TEST_F(BinanceEndToEnd, BadInputGetsClearErrors) {
+  const int port = gateway_->port();
+  EXPECT_EQ(http_get(port, "/orderbook?market=BINANCE-SPOT-NOPE-USDT", key()).status, 404);
+  const auto bad = http_get(port, "/orderbook?market=not-a-symbol", key());
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("\"code\""), std::string::npos) << bad.body;
+  EXPECT_EQ(http_get(port, "/markets?exchange=BINANCE", "").status, 401);
+  EXPECT_EQ(http_get(port, "/markets?exchange=BINANCE", "abc.def").status, 401);
+  EXPECT_EQ(http_get(port, "/markets?exchange=NOPE", key()).status, 404);
+  const auto markets = http_get(port, "/markets?exchange=BINANCE", key());
+  EXPECT_EQ(markets.status, 200);
+  EXPECT_NE(markets.body.find("BINANCE-SPOT-BTC-USDT"), std::string::npos);
+}
+
+}  // namespace
