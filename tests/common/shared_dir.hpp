@@ -21,9 +21,9 @@ inline std::filesystem::path shared_file(const std::string& relative) {
 }  // namespace astra::test
 
 // Skips the current test with a message when a shared file is absent.
-#define ASTRA_REQUIRE_SHARED(var, relative)                                               \
-  const std::filesystem::path var = ::astra::test::shared_file(relative);                 \
-  if (var.empty()) {                                                                      \
-    GTEST_SKIP() << "shared data not found: " << (::astra::test::shared_dir() / relative) \
-                 << " (set ASTRA_SHARED to the shared/ folder)";                          \
+#define ASTRA_REQUIRE_SHARED(var, relative)                                                 \
+  const std::filesystem::path var = ::astra::test::shared_file(relative);                   \
+  if (var.empty()) {                                                                        \
+    GTEST_SKIP() << "shared data not found: " << (::astra::test::shared_dir() / (relative)) \
+                 << " (set ASTRA_SHARED to the shared/ folder)";                            \
   }
