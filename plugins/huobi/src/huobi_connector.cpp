@@ -422,6 +422,7 @@ void HuobiConnector::link_lost(LinkId id) {
     if (b.link != id) continue;
     if (b.announced) host().emit_reset(b.info.symbol, ASTRA_RESET_DISCONNECT);
     b.announced = false;
+    b.last_id = 0;  // the next SNAPSHOT starts afresh
     b.full.clear();
     b.sync.restart();
     b.pending_req.clear();

@@ -25,6 +25,11 @@ std::string decimal_text(const json& o, const char* key) {
     return {};
   astra_decimal d{};
   if (!sdk::parse_decimal(text, d) || d.mantissa < 0) return {};
+  // A JSON number's text is not kept by the parser: drop the ".0" a double prints back.
+  while (it->is_number() && d.exponent < 0 && d.mantissa % 10 == 0) {
+    d.mantissa /= 10;
+    ++d.exponent;
+  }
   return sdk::format_decimal(d);
 }
 
