@@ -49,10 +49,10 @@ void FullBook::diff(const Side& before, const Side& after, std::vector<astra_boo
   }
 }
 
-MbpSync::Step MbpSync::on_update(MbpUpdate update) {
+MbpSync::Step MbpSync::on_update(const MbpUpdate& update) {
   if (!live_) {
     if (buffer_.size() >= kMaxBuffered) buffer_.pop_front();
-    buffer_.push_back(std::move(update));
+    buffer_.push_back(update);
     return Step::buffered;
   }
   if (update.prev == last_) {
@@ -62,7 +62,7 @@ MbpSync::Step MbpSync::on_update(MbpUpdate update) {
   if (update.seq <= last_) return Step::stale;
   live_ = false;
   buffer_.clear();
-  buffer_.push_back(std::move(update));
+  buffer_.push_back(update);
   return Step::gap;
 }
 

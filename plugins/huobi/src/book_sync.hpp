@@ -75,7 +75,7 @@ class MbpSync {
   // A pushed update. applied: emit it; buffered: waiting for a snapshot; stale: already applied;
   // gap: the chain broke (the update is kept as the first buffered one; the sync is no longer
   // live).
-  Step on_update(MbpUpdate update);
+  Step on_update(const MbpUpdate& update);
   // The snapshot's seqNum.
   SnapshotResult on_snapshot(uint64_t seq);
   // Forgets everything (new connection, unsubscribe).

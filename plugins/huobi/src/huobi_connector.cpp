@@ -518,19 +518,18 @@ void HuobiConnector::on_mbp_update(LinkId id) {
   Book* found = book_of(id, frame_.topic);
   if (found == nullptr || !found->mbp) return;
   Book& b = *found;
-  MbpUpdate u;
+  MbpUpdate& u = update_;
   u.seq = frame_.seq;
   u.prev = frame_.prev;
   u.time_us = frame_.ts_ms * 1000;
-  u.bids = frame_.bids;
-  u.asks = frame_.asks;
-  const MbpUpdate copy_for_emit = u;
-  switch (b.sync.on_update(std::move(u))) {
+  u.bids.swap(frame_.bids);
+  u.asks.swap(frame_.asks);
+  switch (b.sync.on_update(u)) {
     case MbpSync::Step::buffered:
       if (b.pending_req.empty() && b.retry_timer == 0) request_snapshot(b);
       return;
     case MbpSync::Step::applied:
-      emit_update(b, copy_for_emit);
+      emit_update(b, u);
       return;
     case MbpSync::Step::stale:
       host().count(ASTRA_COUNT_STALE_DROPPED, b.info.symbol);

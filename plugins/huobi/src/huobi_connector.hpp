@@ -131,6 +131,7 @@ class HuobiConnector : public sdk::Connector {
   FrameDecoder decoder_;
   Frame frame_;
   std::vector<astra_book_level> bids_, asks_;  // scratch for emitted events
+  MbpUpdate update_;                           // scratch for the mbp push being handled
 };
 
 }  // namespace astra::huobi

@@ -146,6 +146,26 @@ TEST_F(HuobiFrames, DisconnectResetsTheBookAndReconnects) {
   EXPECT_EQ(host_.books_of(kMarket).back()->kind, uint32_t(ASTRA_BOOK_SNAPSHOT));
 }
 
+TEST_F(HuobiFrames, UnsubscribeResetsTheBookAndClosesAnIdleConnection) {
+  ASSERT_TRUE(host_.ws_message(conn_, fixture("ws_spot_frame_depth_step0.gz"), true));
+  ASSERT_EQ(host_.unsubscribe(kMarket, ASTRA_DATA_ORDERBOOK), ASTRA_OK);
+  const auto events = host_.books_of(kMarket);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1]->kind, uint32_t(ASTRA_BOOK_RESET));
+  EXPECT_EQ(events[1]->reset_reason, uint32_t(ASTRA_RESET_UNSUBSCRIBED));
+  const json unsub = json::parse(host_.connection(conn_)->sent.back());
+  EXPECT_EQ(unsub.value("unsub", ""), "market.trioeth.depth.step0");
+  // Later pushes of that book are ignored.
+  ASSERT_TRUE(host_.ws_message(conn_, fixture("ws_spot_frame_depth_step0.gz"), true));
+  EXPECT_EQ(host_.books_of(kMarket).size(), 2u);
+  // The last subscription gone, the connection is closed.
+  ASSERT_EQ(host_.unsubscribe(kMarket, ASTRA_DATA_TRADES), ASTRA_OK);
+  EXPECT_TRUE(host_.connection(conn_)->closed_by_plugin);
+  EXPECT_TRUE(host_.live_connections().empty());
+  host_.advance(60'000);
+  EXPECT_TRUE(host_.live_connections().empty());  // no reconnect
+}
+
 TEST_F(HuobiFrames, RestOrderbookFromADepthAnswer) {
   // A REST /market/depth answer has the same tick as the WS push: build one from the recorded
   // frame (no recorded REST depth exists).

@@ -128,5 +128,31 @@ TEST_F(HuobiMarkets, VenueErrorFailsTheList) {
   EXPECT_EQ(host.subscribe("HUOBI-SPOT-BTC-USDT", ASTRA_DATA_ORDERBOOK), ASTRA_E_NOT_FOUND);
 }
 
+TEST_F(HuobiMarkets, DerivativeRestBooksUseTheirFamilysPathAndReportVenueErrors) {
+  FakeHost host(plugin().api());
+  create_and_list(host, {"coin_futures", "coin_swap", "linear_swap"});
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"HUOBI-PERP-BTC-USD-COINM",
+       "http://127.0.0.1:18091/swap-ex/market/depth?contract_code=BTC-USD&type=step0"},
+      {"HUOBI-PERP-BTC-USDT",
+       "http://127.0.0.1:18091/linear-swap-ex/market/depth?contract_code=BTC-USDT&type=step0"},
+      {"HUOBI-FUT-BTC-USD-210723-COINM",
+       "http://127.0.0.1:18091/market/depth?symbol=BTC210723&type=step0"}};
+  uint64_t call = 10;
+  for (const auto& [market, url] : cases) {
+    ASSERT_EQ(host.get_orderbook(call, market), ASTRA_OK) << market;
+    const auto pending = host.pending_requests("depth");
+    ASSERT_EQ(pending.size(), 1u);
+    EXPECT_EQ(pending[0]->url, url);
+    host.respond(pending[0]->token, 200,
+                 read_file(shared("fixtures/huobi/swap_error_response_doc.json")));
+    const auto done = host.completions_of(call);
+    ASSERT_EQ(done.size(), 1u);
+    EXPECT_EQ(done[0]->status, ASTRA_E_UPSTREAM);
+    EXPECT_NE(done[0]->json.find("Abnormal service"), std::string::npos) << done[0]->json;
+    ++call;
+  }
+}
+
 }  // namespace
 }  // namespace huobi_test

@@ -50,6 +50,11 @@ struct Case {
   size_t min_depth_frames;
 };
 
+// Test names print the family, not the bytes.
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.family;
+}
+
 class HuobiReplay : public ::testing::TestWithParam<Case> {};
 
 TEST_P(HuobiReplay, RecordedSessionIsReproducedExactly) {
