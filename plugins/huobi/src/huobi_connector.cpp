@@ -557,6 +557,15 @@ void HuobiConnector::resync(Book& b, uint32_t reason) {
 void HuobiConnector::request_snapshot(Book& b) {
   Link& l = link(b.link);
   if (!l.open) return;  // the reconnect resubscribes, and the first update asks again
+  // HTX allows one req per 100 ms on a connection: later ones wait their turn.
+  const int64_t now = host().now_us();
+  if (l.next_req_us > now) {
+    const auto wait_ms = static_cast<uint32_t>((l.next_req_us - now + 999) / 1000);
+    cancel_timer(b.retry_timer);
+    b.retry_timer = start_timer(wait_ms, {TimerTask::Kind::snapshot_retry, b.link, b.info.symbol});
+    return;
+  }
+  l.next_req_us = now + kReqIntervalUs;
   b.pending_req = std::to_string(next_request_id_++);
   std::string msg = "{\"req\":";
   sdk::append_json_string(msg, b.topic);

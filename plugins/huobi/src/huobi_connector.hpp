@@ -51,7 +51,9 @@ class HuobiConnector : public sdk::Connector {
     std::set<std::string> topics;  // what should be subscribed
     uint32_t reconnects = 0;       // consecutive failures (backoff)
     uint64_t reconnect_timer = 0;  // token
+    int64_t next_req_us = 0;       // earliest time of the next snapshot req (venue limit)
   };
+  static constexpr int64_t kReqIntervalUs = 100'000;
   struct Book {
     Market info;
     LinkId link{};

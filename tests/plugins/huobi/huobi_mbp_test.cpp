@@ -115,6 +115,7 @@ TEST_F(HuobiMbp, DroppedUpdateResetsThatMarketOnlyAndResyncs) {
   const std::string btc1 = last_req("btcusdt");
   ASSERT_TRUE(host_.ws_message(conn_, snapshot("btcusdt", btc1, 990), true));
   ASSERT_TRUE(host_.ws_message(conn_, update("ethusdt", 50, 40), true));
+  host_.advance(100);  // one req per 100 ms per connection
   const std::string eth1 = last_req("ethusdt");
   ASSERT_TRUE(host_.ws_message(conn_, snapshot("ethusdt", eth1, 40), true));
   ASSERT_EQ(events(kBtc).size(), 2u);
@@ -130,6 +131,7 @@ TEST_F(HuobiMbp, DroppedUpdateResetsThatMarketOnlyAndResyncs) {
   EXPECT_EQ(host_.counter(ASTRA_COUNT_GAP, kBtc), 1u);
   EXPECT_EQ(host_.counter(ASTRA_COUNT_GAP, kEth), 0u);
   EXPECT_EQ(events(kEth).size(), 2u);  // the other market is untouched
+  host_.advance(100);
   ASSERT_EQ(reqs_sent(), reqs + 1);
   const std::string btc2 = last_req("btcusdt");  // the re-request is for btcusdt only
   EXPECT_NE(btc2, btc1);
@@ -196,6 +198,19 @@ TEST_F(HuobiMbp, MoreDigitsThanAnExactDecimalHoldsIsABadFrameThenAGap) {
   const auto ev = events(kBtc);
   ASSERT_EQ(ev.size(), 3u);
   EXPECT_EQ(ev[2]->kind, uint32_t(ASTRA_BOOK_RESET));
+}
+
+TEST_F(HuobiMbp, SnapshotRequestsArePacedPerConnection) {
+  // Two books want a snapshot at the same instant: HTX allows one req per 100 ms.
+  ASSERT_TRUE(host_.ws_message(conn_, update("btcusdt", 1000, 990), true));
+  ASSERT_TRUE(host_.ws_message(conn_, update("ethusdt", 50, 40), true));
+  EXPECT_EQ(reqs_sent(), 1u);
+  last_req("btcusdt");
+  host_.advance(99);
+  EXPECT_EQ(reqs_sent(), 1u);
+  host_.advance(1);
+  EXPECT_EQ(reqs_sent(), 2u);
+  last_req("ethusdt");
 }
 
 }  // namespace
