@@ -166,6 +166,15 @@ TEST_F(HuobiFrames, UnsubscribeResetsTheBookAndClosesAnIdleConnection) {
   EXPECT_TRUE(host_.live_connections().empty());  // no reconnect
 }
 
+TEST_F(HuobiFrames, SpotPushWithAnOldVersionIsDroppedAsStale) {
+  const std::string depth = fixture("ws_spot_frame_depth_step0.gz");
+  ASSERT_TRUE(host_.ws_message(conn_, depth, true));
+  ASSERT_TRUE(host_.ws_message(conn_, depth, true));  // the same version again
+  EXPECT_EQ(host_.books_of(kMarket).size(), 1u);
+  EXPECT_EQ(host_.counter(ASTRA_COUNT_STALE_DROPPED, kMarket), 1u);
+  EXPECT_EQ(host_.counter(ASTRA_COUNT_GAP), 0u);
+}
+
 TEST_F(HuobiFrames, RestOrderbookFromADepthAnswer) {
   // A REST /market/depth answer has the same tick as the WS push: build one from the recorded
   // frame (no recorded REST depth exists).
