@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-scripts/build.sh
+scripts/build.sh gateway
 exec build/bin/astra serve --config "${1:-config/astra.yaml}"

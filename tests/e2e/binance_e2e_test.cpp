@@ -18,6 +18,7 @@ namespace {
 
 using astra::test::GatewayProcess;
 using astra::test::http_get;
+using astra::test::tcp;
 using astra::test::WsClient;
 using namespace std::chrono_literals;
 
@@ -97,9 +98,18 @@ Side side_of(const std::vector<std::pair<std::string, std::string>>& levels) {
   return s;
 }
 
-std::string config_yaml(uint16_t sim_port, const std::filesystem::path& dir) {
+// A port that was free a moment ago (the metrics listener needs a fixed one in the config).
+int free_port() {
+  boost::asio::io_context io;
+  tcp::acceptor a(io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  return a.local_endpoint().port();
+}
+
+std::string config_yaml(uint16_t sim_port, int metrics_port, const std::filesystem::path& dir) {
   const std::string url = "127.0.0.1:" + std::to_string(sim_port);
-  return "server:\n  listen: 127.0.0.1\n  port: 0\n  metrics_port: 0\n"
+  return "server:\n  listen: 127.0.0.1\n  port: 0\n  metrics_port: " +
+         std::to_string(metrics_port) +
+         "\n"
          "state: " +
          (dir / "astra.db").string() +
          "\nplugin_dir: " ASTRA_PLUGIN_DIR
@@ -124,7 +134,9 @@ class BinanceEndToEnd : public ::testing::Test {
            ("astra-e2e-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
-    gateway_ = std::make_unique<GatewayProcess>(dir_, config_yaml(sim_->port(), dir_));
+    metrics_port_ = free_port();
+    gateway_ =
+        std::make_unique<GatewayProcess>(dir_, config_yaml(sim_->port(), metrics_port_, dir_));
     ASSERT_FALSE(gateway_->api_key().empty()) << "no API key printed:\n" << gateway_->output();
     ASSERT_GT(gateway_->port(), 0) << "no listening line:\n" << gateway_->output();
     // Ready once the venue's markets are loaded (bounded wait).
@@ -147,6 +159,7 @@ class BinanceEndToEnd : public ::testing::Test {
   std::unique_ptr<astra::sim::binance::BinanceSim> sim_;
   std::unique_ptr<GatewayProcess> gateway_;
   std::filesystem::path dir_;
+  int metrics_port_ = 0;
 };
 
 TEST_F(BinanceEndToEnd, WebSocketBookEqualsSimulatorBookAtEveryCheckAndRestAgrees) {
@@ -228,6 +241,27 @@ TEST_F(BinanceEndToEnd, BadInputGetsClearErrors) {
   const auto markets = http_get(port, "/markets?exchange=BINANCE", key());
   EXPECT_EQ(markets.status, 200);
   EXPECT_NE(markets.body.find("BINANCE-SPOT-BTC-USDT"), std::string::npos);
+}
+
+TEST_F(BinanceEndToEnd, MetricsCountVenueFramesAndEventsAndClientRequests) {
+  WsClient ws(gateway_->port(), "/ws?market=BINANCE-SPOT-BTC-USDT&dataType=ORDERBOOK", key());
+  ASSERT_TRUE(ws.read(5s).has_value());
+  ASSERT_TRUE(ws.read(5s).has_value());
+  const auto m = http_get(metrics_port_, "/metrics", "");
+  ASSERT_EQ(m.status, 200);
+  for (const char* series : {"astra_venue_frames_total{venue=\"binance\"}",
+                             "astra_venue_book_events_total{venue=\"binance\"}",
+                             "astra_venue_connects_total{venue=\"binance\"}", "astra_ws_clients",
+                             "astra_http_requests_total"}) {
+    const auto at = m.body.find(series);
+    ASSERT_NE(at, std::string::npos) << series << " missing:\n" << m.body;
+  }
+  // Frames were counted: the value after the series name is not 0.
+  const auto at = m.body.find("astra_venue_frames_total{venue=\"binance\"} ");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_NE(
+      m.body.substr(at + std::string("astra_venue_frames_total{venue=\"binance\"} ").size(), 2),
+      "0\n");
 }
 
 }  // namespace

@@ -87,6 +87,19 @@ core::Result<bool> add_venue(const core::VenueConfig& vc, const std::filesystem:
                  {{"venue", id}, {"event", std::string(counter_name(counter))}})
         .inc(n);
   });
+  const Labels venue_label{{"venue", vc.id}};
+  (*venue)->set_metrics(VenueMetrics{
+      &metrics.counter("astra_venue_frames_total", "WebSocket frames received from the venue",
+                       venue_label),
+      &metrics.counter("astra_venue_book_events_total", "Book events from the connector",
+                       venue_label),
+      &metrics.counter("astra_venue_trade_events_total", "Trade events from the connector",
+                       venue_label),
+      &metrics.counter("astra_venue_connects_total", "WebSocket connections opened to the venue",
+                       venue_label),
+      &metrics.counter("astra_venue_disconnects_total",
+                       "WebSocket connections to the venue that ended (reconnects follow)",
+                       venue_label)});
   auto added = engine.gateway().add_venue(std::move(*venue));
   if (!added.ok()) return added.error();
   load_markets(engine, (*added)->exchange(), log, std::chrono::seconds(2));

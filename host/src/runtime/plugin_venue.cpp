@@ -1,5 +1,7 @@
 #include "runtime/plugin_venue.hpp"
 
+#include "metrics/metrics.hpp"
+
 #include <astra/connector.hpp>
 
 #include "runtime/logger.hpp"
@@ -201,6 +203,7 @@ struct PluginVenue::HostApi {
         v.counters_.add(ASTRA_COUNT_BAD_FRAME, e && e->market.data ? view(e->market) : "", 1);
         return;
       }
+      if (v.metrics_.book_events) v.metrics_.book_events->inc();
       v.sink_.on_book(*e);
     } catch (...) {
       caught(ctx, "emit_book");
@@ -215,6 +218,7 @@ struct PluginVenue::HostApi {
         v.log_.warn("[" + v.plugin_.id + "] malformed trade event dropped");
         return;
       }
+      if (v.metrics_.trade_events) v.metrics_.trade_events->inc();
       v.sink_.on_trades(*e);
     } catch (...) {
       caught(ctx, "emit_trades");
@@ -469,18 +473,20 @@ void PluginVenue::on_ws_open(uint64_t conn) {
   ws_opening_.erase(conn);
   ws_open_.insert(conn);
   ws_ever_opened_ = true;
+  if (metrics_.connects) metrics_.connects->inc();
   PluginCallScope scope(plugin_depth_);
   plugin_.api->on_ws_open(instance_, conn);
 }
 
 void PluginVenue::on_ws_message(uint64_t conn, std::string_view data, bool binary) {
+  if (metrics_.frames) metrics_.frames->inc();
   PluginCallScope scope(plugin_depth_);
   plugin_.api->on_ws_message(instance_, conn, str(data), binary ? 1 : 0);
 }
 
 void PluginVenue::on_ws_close(uint64_t conn, int32_t code, std::string_view reason) {
   ws_opening_.erase(conn);
-  ws_open_.erase(conn);
+  if (ws_open_.erase(conn) > 0 && metrics_.disconnects) metrics_.disconnects->inc();
   ws_ever_opened_ = true;
   PluginCallScope scope(plugin_depth_);
   plugin_.api->on_ws_close(instance_, conn, code, str(reason));

@@ -27,6 +27,17 @@
 namespace astra::host {
 
 class Logger;
+class Counter;
+
+// Operator metrics of one venue (optional; null members are skipped). Atomic counters owned by
+// the metrics registry, so the metrics thread may read them while the engine writes.
+struct VenueMetrics {
+  Counter* frames = nullptr;        // WebSocket frames received
+  Counter* book_events = nullptr;   // book events emitted by the plugin
+  Counter* trade_events = nullptr;  // trade events emitted by the plugin
+  Counter* connects = nullptr;      // WebSocket connections opened
+  Counter* disconnects = nullptr;   // WebSocket connections closed by the venue or the network
+};
 
 class PluginVenue final : public core::Venue, private IoEvents {
  public:
@@ -53,6 +64,7 @@ class PluginVenue final : public core::Venue, private IoEvents {
   void call_private(core::PrivateOp op, const core::Credentials& credentials,
                     std::string_view params_json, core::Callback done) override;
 
+  void set_metrics(VenueMetrics metrics) noexcept { metrics_ = metrics; }
   VenueCounters& counters() noexcept { return counters_; }
   const VenueCounters& counters() const noexcept { return counters_; }
   size_t pending_calls() const noexcept { return pending_.size(); }
@@ -84,6 +96,7 @@ class PluginVenue final : public core::Venue, private IoEvents {
   std::map<uint64_t, core::Callback> pending_;
   uint64_t next_call_id_ = 1;
   VenueCounters counters_;
+  VenueMetrics metrics_;
   std::set<uint64_t> ws_opening_;
   std::set<uint64_t> ws_open_;
   bool ws_ever_opened_ = false;
