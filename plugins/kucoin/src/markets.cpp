@@ -29,7 +29,13 @@ std::string decimal_text(const json& o, const char* key, bool absolute = false) 
   // Inverse contracts carry a negative multiplier (-1: one contract is 1 USD).
   if (absolute && d.mantissa < 0) d.mantissa = -d.mantissa;
   if (d.mantissa < 0) return {};
-  return it->is_string() && !absolute ? text : sdk::format_decimal(d);
+  if (it->is_string() && !absolute) return text;
+  // A JSON number has no significant trailing zeros: 1.0 -> "1".
+  while (d.exponent < 0 && d.mantissa % 10 == 0) {
+    d.mantissa /= 10;
+    ++d.exponent;
+  }
+  return sdk::format_decimal(d);
 }
 
 std::string string_of(const json& o, const char* key) {
