@@ -1,5 +1,9 @@
 #include "book_sync.hpp"
 
+#include <astra/sdk/decimal.hpp>
+
+#include <algorithm>
+
 namespace astra::kucoin {
 
 BookSync::Step BookSync::apply(const L2Message& m, Applied& out) {
@@ -11,7 +15,15 @@ BookSync::Step BookSync::apply(const L2Message& m, Applied& out) {
   out.asks.clear();
   for (const Change& c : m.changes) {
     if (c.noop || c.seq <= seq_) continue;
-    (c.bid ? out.bids : out.asks).push_back(c.level);
+    // One price twice in a message: the later entry (higher sequence) is the level's state.
+    std::vector<astra_book_level>& side = c.bid ? out.bids : out.asks;
+    auto same = std::find_if(side.begin(), side.end(), [&](const astra_book_level& l) {
+      return sdk::decimal_equal(l.price, c.level.price);
+    });
+    if (same != side.end())
+      *same = c.level;
+    else
+      side.push_back(c.level);
   }
   seq_ = m.end;
   return Step::applied;

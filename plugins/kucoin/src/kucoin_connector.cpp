@@ -183,7 +183,8 @@ void KucoinConnector::on_timer(uint64_t token) {
         host().ws_close(fs.conn);
         fs.conn = 0;  // closed by us: no on_ws_close is expected for it
       }
-      connection_lost(task.family, "no pong within pingTimeout");
+      connection_lost(task.family, fs.phase == Phase::ready ? "no pong within pingTimeout"
+                                                            : "no welcome within pingTimeout");
       break;
     case TimerTask::Kind::reconnect:
       if (fs.reconnect_timer != token) break;
@@ -333,7 +334,11 @@ void KucoinConnector::finish_token(const HttpTask& task, const sdk::HttpResponse
 void KucoinConnector::on_ws_open(uint64_t conn) {
   Family f{};
   if (!locate(conn, f)) return;
-  fam(f).phase = Phase::open;  // subscriptions wait for `welcome`
+  FamilyState& fs = fam(f);
+  fs.phase = Phase::open;  // subscriptions wait for `welcome`
+  // A server that never says welcome is treated like one that stops answering pings.
+  cancel_timer(fs.pong_deadline);
+  fs.pong_deadline = start_timer(fs.ping_timeout_ms, {TimerTask::Kind::pong_deadline, f, {}});
 }
 
 void KucoinConnector::on_welcome(Family f) {
@@ -341,6 +346,7 @@ void KucoinConnector::on_welcome(Family f) {
   if (fs.phase != Phase::open) return;
   fs.phase = Phase::ready;
   fs.reconnects = 0;
+  cancel_timer(fs.pong_deadline);
   send_topics(f, true, book_prefix(f), {fs.books.begin(), fs.books.end()});
   send_topics(f, true, trade_prefix(f), {fs.trades.begin(), fs.trades.end()});
   cancel_timer(fs.ping_timer);

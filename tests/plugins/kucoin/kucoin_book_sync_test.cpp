@@ -69,6 +69,16 @@ TEST(KucoinBookSync, SnapshotOlderThanTheStreamIsRefused) {
   EXPECT_EQ(s.sequence(), 52u);
 }
 
+TEST(KucoinBookSync, OnePriceTwiceInAMessageKeepsTheLaterEntry) {
+  BookSync s;
+  s.on_snapshot(1);
+  Applied a;
+  ASSERT_EQ(s.on_message(msg(2, 3, {change(10, 5, 2, true), change(10, 0, 3, true)}), a),
+            BookSync::Step::applied);
+  ASSERT_EQ(a.bids.size(), 1u);
+  EXPECT_EQ(a.bids[0].quantity.mantissa, 0);
+}
+
 TEST(KucoinBookSync, GapInsideTheBufferRestarts) {
   BookSync s;
   Applied a;

@@ -82,6 +82,24 @@ TEST(KucoinHandshake, TokenThenWelcomeThenBatchedSubscribeThenPings) {
   EXPECT_EQ(host.pending_requests("/api/v1/bullet-public").size(), 1u);
 }
 
+TEST(KucoinHandshake, NoWelcomeWithinPingTimeoutReconnects) {
+  ASTRA_REQUIRE_SHARED(cap, "recordings/kucoin-spot.capture.jsonl");
+  ASTRA_REQUIRE_SHARED(bullet, "fixtures/kucoin/docs_ws_bullet_public_response.json");
+  FakeHost host(plugin().api());
+  create_and_list(host, {"spot"});
+  ASSERT_EQ(host.subscribe("KUCOIN-SPOT-BTC-USDT", ASTRA_DATA_ORDERBOOK), ASTRA_OK);
+  host.respond(host.pending_requests("bullet-public")[0]->token, 200, read_file(bullet));
+  const uint64_t conn = host.connections().back().id;
+  host.ws_open_ok(conn);
+  host.advance(9'999);
+  EXPECT_FALSE(host.connection(conn)->closed);
+  host.advance(1);  // pingTimeout 10000 in the documented answer
+  EXPECT_TRUE(host.connection(conn)->closed_by_plugin);
+  EXPECT_TRUE(host.connection(conn)->sent.empty());
+  host.advance(100);
+  EXPECT_EQ(host.pending_requests("bullet-public").size(), 1u);
+}
+
 TEST(KucoinHandshake, FuturesUsesItsOwnHostAndTopic) {
   ASTRA_REQUIRE_SHARED(bullet, "fixtures/kucoin/docs_futures_bullet_public_response.json");
   ASTRA_REQUIRE_SHARED(cap, "recordings/kucoin-spot.capture.jsonl");
