@@ -115,9 +115,12 @@ void futures_level2(dom::object data, Frame& out) {
   m.changes.push_back(c);
 }
 
-void match(dom::object data, Frame& out) {
+// `number_text`: the raw token of a price sent as a JSON number (futures), else empty.
+void match(dom::object data, Frame& out, std::string_view number_text) {
   TradeData& t = out.trade;
-  t.trade.price = dec(str(data["price"], "no price"), "bad price");
+  std::string_view price;
+  if (data["price"].get_string().get(price) != simdjson::SUCCESS) price = number_text;
+  t.trade.price = dec(price, "no price");
   std::string_view size;
   if (data["size"].get_string().get(size) != simdjson::SUCCESS) {
     uint64_t n = 0;  // futures matchSize is a number of contracts
@@ -146,6 +149,22 @@ void match(dom::object data, Frame& out) {
 }
 
 }  // namespace
+
+std::string FrameDecoder::raw_number(std::string_view text, std::string_view key) {
+  // simdjson's DOM keeps numbers as binary floating point; On-Demand gives the venue's own
+  // characters, which is what an exact decimal needs.
+  padded_.assign(text.data(), text.size());
+  padded_.append(simdjson::SIMDJSON_PADDING, ' ');
+  simdjson::ondemand::document doc;
+  if (od_parser_.iterate(padded_.data(), text.size(), padded_.size()).get(doc)) return {};
+  simdjson::ondemand::value v;
+  if (doc["data"][key].get(v)) return {};
+  std::string_view token = v.raw_json_token();
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\n' || token.back() == '\r' ||
+                            token.back() == '\t'))
+    token.remove_suffix(1);
+  return std::string(token);
+}
 
 bool ns_text_to_us(std::string_view text, int64_t& us) {
   uint64_t ns = 0;
@@ -198,7 +217,11 @@ Frame::Kind FrameDecoder::decode(std::string_view text, Frame& out) noexcept {
       futures_level2(data, out);
       out.kind = Frame::Kind::level2;
     } else if (subject == "trade.l3match" || subject == "match") {
-      match(data, out);
+      std::string raw;
+      std::string_view price_text;
+      if (data["price"].get_string().get(price_text) != simdjson::SUCCESS)
+        raw = raw_number(text, "price");
+      match(data, out, raw);
       out.kind = Frame::Kind::trade;
     } else {
       return out.kind = Frame::Kind::other;

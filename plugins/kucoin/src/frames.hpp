@@ -45,7 +45,12 @@ class FrameDecoder {
   Frame::Kind decode(std::string_view text, Frame& out) noexcept;
 
  private:
+  // The raw text of data.<key> when it is a JSON number ("" if absent).
+  std::string raw_number(std::string_view text, std::string_view key);
+
   simdjson::dom::parser parser_;
+  simdjson::ondemand::parser od_parser_;
+  std::string padded_;
 };
 
 // "1619378327739050725" (ns, text or number) -> microseconds.
