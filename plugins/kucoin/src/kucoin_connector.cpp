@@ -296,6 +296,10 @@ void KucoinConnector::request_token(Family f) {
 void KucoinConnector::finish_token(const HttpTask& task, const sdk::HttpResponse& r) {
   FamilyState& fs = fam(task.family);
   if (fs.phase != Phase::token || fs.bullet_generation != task.generation) return;
+  if (fs.books.empty() && fs.trades.empty()) {  // everything was unsubscribed meanwhile
+    fs.phase = Phase::idle;
+    return;
+  }
   const std::string fname(family_name(task.family));
   auto fail = [&](const std::string& why) {
     host().log(ASTRA_LOG_WARN, "kucoin: " + fname + " connection token failed: " + why);

@@ -100,6 +100,20 @@ TEST(KucoinHandshake, NoWelcomeWithinPingTimeoutReconnects) {
   EXPECT_EQ(host.pending_requests("bullet-public").size(), 1u);
 }
 
+TEST(KucoinHandshake, NoConnectionWhenEverythingWasUnsubscribedBeforeTheToken) {
+  ASTRA_REQUIRE_SHARED(cap, "recordings/kucoin-spot.capture.jsonl");
+  ASTRA_REQUIRE_SHARED(bullet, "fixtures/kucoin/docs_ws_bullet_public_response.json");
+  FakeHost host(plugin().api());
+  create_and_list(host, {"spot"});
+  ASSERT_EQ(host.subscribe("KUCOIN-SPOT-BTC-USDT", ASTRA_DATA_TRADES), ASTRA_OK);
+  ASSERT_EQ(host.unsubscribe("KUCOIN-SPOT-BTC-USDT", ASTRA_DATA_TRADES), ASTRA_OK);
+  host.respond(host.pending_requests("bullet-public")[0]->token, 200, read_file(bullet));
+  EXPECT_TRUE(host.connections().empty());
+  // A new subscription starts a new handshake.
+  ASSERT_EQ(host.subscribe("KUCOIN-SPOT-BTC-USDT", ASTRA_DATA_TRADES), ASTRA_OK);
+  EXPECT_EQ(host.pending_requests("bullet-public").size(), 1u);
+}
+
 TEST(KucoinHandshake, FuturesUsesItsOwnHostAndTopic) {
   ASTRA_REQUIRE_SHARED(bullet, "fixtures/kucoin/docs_futures_bullet_public_response.json");
   ASTRA_REQUIRE_SHARED(cap, "recordings/kucoin-spot.capture.jsonl");
