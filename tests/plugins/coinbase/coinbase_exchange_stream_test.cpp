@@ -59,7 +59,8 @@ TEST(CoinbaseExchange, RecordedSessionBuildsUncrossedBooks) {
       json::parse(R"({"type":"subscribe","product_ids":["BAND-BTC"],"channels":["level2"]})"));
 
   std::map<std::string, RefBook> books;
-  size_t crossed = 0, snapshots = 0, updates = 0, seen = 0;
+  std::map<std::string, size_t> ticker_count;
+  size_t crossed = 0, snapshots = 0, updates = 0, seen = 0, tickers_checked = 0;
   for (const auto& f : frames) {
     ASSERT_TRUE(host.ws_message(conn, f));
     for (; seen < host.books().size(); ++seen) {
@@ -75,7 +76,22 @@ TEST(CoinbaseExchange, RecordedSessionBuildsUncrossedBooks) {
       b.apply(e.bids, e.asks);
       crossed += b.crossed();
     }
+    // The venue's ticker carries its best bid/ask: the book must agree. The first ticker of each
+    // product is the one sent on subscribe and predates the session (it differs for 4 of 6).
+    const json m = json::parse(f);
+    if (m.value("type", "") != "ticker" || ticker_count[m["product_id"]]++ == 0) continue;
+    const std::string market = symbol_of(m["product_id"]);
+    if (!books.count(market)) continue;
+    const RefBook& b = books[market];
+    ASSERT_FALSE(b.bids.empty() || b.asks.empty()) << market;
+    astra_decimal bid{}, ask{};
+    ASSERT_TRUE(astra::sdk::parse_decimal(m["best_bid"].get<std::string>(), bid));
+    ASSERT_TRUE(astra::sdk::parse_decimal(m["best_ask"].get<std::string>(), ask));
+    EXPECT_TRUE(astra::sdk::decimal_equal(b.bids.rbegin()->first, bid)) << market << " " << f;
+    EXPECT_TRUE(astra::sdk::decimal_equal(b.asks.begin()->first, ask)) << market << " " << f;
+    ++tickers_checked;
   }
+  EXPECT_EQ(tickers_checked, 72u);
   EXPECT_EQ(crossed, 0u);
   EXPECT_EQ(snapshots, 6u);   // the recording holds a snapshot for 6 of its 10 products
   EXPECT_EQ(updates, 6424u);  // every recorded l2update changes at least one level
