@@ -358,10 +358,11 @@ void CoinbaseConnector::on_ws_close(uint64_t id, int32_t code, std::string_view 
     b.announced = false;
     b.live = false;
   }
-  if (wanted(c->role))
+  const std::string role = c->role;
+  if (wanted(role))
     schedule_reconnect(*c);
   else
-    conns_.erase(c->role);
+    conns_.erase(role);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -268,6 +268,7 @@ void advanced_event(od::value v, Frame& out) {
 void advanced_object(od::object o, Frame& out) {
   std::string_view channel, type, message;
   bool has_events = false;
+  int64_t time_us = 0;
   for (auto f : o) {
     od::field field = get(std::move(f), "field");
     const std::string_view key = get(field.unescaped_key(), "key");
@@ -282,7 +283,7 @@ void advanced_object(od::object o, Frame& out) {
       out.seq = get(v.get_uint64(), "sequence_num not an unsigned integer");
       out.has_seq = true;
     } else if (key == "timestamp") {
-      // The envelope time; book parts take it below.
+      time_us = time_of(v, "bad timestamp");  // book events carry no time of their own
     } else if (key == "events") {
       od::array events = get(v.get_array(), "events not an array");
       for (auto e : events)
@@ -296,6 +297,8 @@ void advanced_object(od::object o, Frame& out) {
     return;
   }
   require(!channel.empty(), "no channel");
+  for (size_t i = 0; i < out.book_count; ++i)
+    out.books[i].time_us = time_us;
   if (channel == "l2_data") {
     require(has_events && out.has_seq, "l2_data without events or sequence_num");
     require(out.trades.empty(), "l2_data carries trades");

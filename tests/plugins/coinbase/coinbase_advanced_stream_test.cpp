@@ -70,6 +70,7 @@ TEST_F(CoinbaseAdvanced, DocFramesDecode) {
   EXPECT_EQ(frame.books[0].product, "BTC-USD");
   EXPECT_TRUE(frame.books[0].snapshot);
   ASSERT_EQ(frame.books[0].levels.size(), 2u);
+  EXPECT_EQ(frame.books[0].time_us, 1675974770714964);  // 2023-02-09T20:32:50.714964855Z
   EXPECT_TRUE(frame.books[0].levels[0].bid);
   EXPECT_EQ(frame.books[0].levels[0].price, "21921.73");
   EXPECT_EQ(frame.books[0].levels[0].qty, "0.06317902");
