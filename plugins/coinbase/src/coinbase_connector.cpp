@@ -3,6 +3,7 @@
 #include <astra/sdk/decimal.hpp>
 #include <astra/sdk/json.hpp>
 #include <astra/sdk/l2_book.hpp>
+#include <astra/sdk/url.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -59,8 +60,17 @@ const Market* CoinbaseConnector::find_market(std::string_view symbol) const {
 // ---------------------------------------------------------------------------------------------
 
 sdk::Status CoinbaseConnector::list_markets(uint64_t call_id) {
+  if (list_calls_.count(call_id)) return ASTRA_E_INVALID_ARGUMENT;
+  list_calls_[call_id];
+  const sdk::Status s = request_markets(call_id, {});
+  if (s != ASTRA_OK) list_calls_.erase(call_id);
+  return s;
+}
+
+sdk::Status CoinbaseConnector::request_markets(uint64_t call_id, const std::string& cursor) {
   sdk::HttpRequest req;
   req.url = config_.rest + markets_path(config_.feed);
+  if (!cursor.empty()) req.url += "?cursor=" + sdk::percent_encode(cursor);
   const uint64_t token = next_token_++;
   http_tasks_[token] = HttpTask{HttpTask::Kind::markets, call_id, {}, 0};
   const sdk::Status s = host().http_request(req, token);
@@ -69,21 +79,41 @@ sdk::Status CoinbaseConnector::list_markets(uint64_t call_id) {
 }
 
 void CoinbaseConnector::finish_markets(const HttpTask& task, const sdk::HttpResponse& r) {
+  auto call = list_calls_.find(task.call_id);
+  if (call == list_calls_.end()) return;
   const std::string what = markets_path(config_.feed);
   if (!r.ok()) {
+    list_calls_.erase(call);
     auto [status, body] = rest_error(r, what);
     host().complete(task.call_id, status, body);
     return;
   }
-  std::vector<Market> parsed;
-  std::string error;
-  const bool ok = advanced() ? parse_advanced_products(r.body, parsed, error)
-                             : parse_exchange_products(r.body, parsed, error);
+  std::string error, cursor;
+  const bool ok = advanced() ? parse_advanced_products(r.body, call->second.markets, error, &cursor)
+                             : parse_exchange_products(r.body, call->second.markets, error);
   if (!ok) {
+    list_calls_.erase(call);
     host().complete_error(task.call_id, ASTRA_E_UPSTREAM, "bad_venue_response",
                           what + ": " + error);
     return;
   }
+  // Another page: at most 100, and never the same cursor twice (a venue loop must not hang us).
+  auto& seen = call->second.cursors;
+  if (!cursor.empty() && seen.size() < 100 &&
+      std::find(seen.begin(), seen.end(), cursor) == seen.end()) {
+    seen.push_back(cursor);
+    if (request_markets(task.call_id, cursor) == ASTRA_OK) return;
+    list_calls_.erase(call);
+    host().complete_error(task.call_id, ASTRA_E_UNAVAILABLE, "venue_unavailable",
+                          what + ": the next page could not be requested");
+    return;
+  }
+  std::vector<Market> parsed = std::move(call->second.markets);
+  list_calls_.erase(call);
+  complete_markets(task.call_id, std::move(parsed));
+}
+
+void CoinbaseConnector::complete_markets(uint64_t call_id, std::vector<Market> parsed) {
   // Replace the list; subscribed markets stay (their subscriptions point at them).
   for (auto m = markets_.begin(); m != markets_.end();) {
     if (books_.count(m->first) || trades_.count(m->first)) {
@@ -102,7 +132,7 @@ void CoinbaseConnector::finish_markets(const HttpTask& task, const sdk::HttpResp
   std::vector<const Market*> list;
   for (const auto& [symbol, m] : markets_)
     list.push_back(&m);
-  host().complete(task.call_id, ASTRA_OK, markets_json(list));
+  host().complete(call_id, ASTRA_OK, markets_json(list));
 }
 
 sdk::Status CoinbaseConnector::get_orderbook(uint64_t call_id, std::string_view market,

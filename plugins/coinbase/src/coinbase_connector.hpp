@@ -65,6 +65,11 @@ class CoinbaseConnector : public sdk::Connector {
     std::string market;
     uint32_t depth = 0;
   };
+  // A market list being read page by page (Advanced Trade cursor paging).
+  struct ListCall {
+    std::vector<Market> markets;
+    std::vector<std::string> cursors;  // cursors requested so far (a repeat stops the loop)
+  };
 
   bool advanced() const noexcept { return config_.feed == Feed::advanced; }
   const Market* find_market(std::string_view symbol) const;
@@ -77,7 +82,9 @@ class CoinbaseConnector : public sdk::Connector {
   std::string heartbeats(const std::vector<std::string>& products) const;
   void send(const std::string& role, const std::string& text);
 
+  sdk::Status request_markets(uint64_t call_id, const std::string& cursor);
   void finish_markets(const HttpTask& task, const sdk::HttpResponse& r);
+  void complete_markets(uint64_t call_id, std::vector<Market> parsed);
   void finish_orderbook(const HttpTask& task, const sdk::HttpResponse& r);
   void on_book(const BookPart& part);
   void resync(BookSub& b, uint32_t reason);
@@ -90,6 +97,7 @@ class CoinbaseConnector : public sdk::Connector {
   std::map<std::string, BookSub, std::less<>> books_;           // by normalized symbol
   std::map<std::string, const Market*, std::less<>> trades_;    // by normalized symbol
   std::map<uint64_t, HttpTask> http_tasks_;
+  std::map<uint64_t, ListCall> list_calls_;
   std::map<uint64_t, std::string> reconnect_tokens_;  // timer token -> role
   uint64_t next_token_ = 1;
   FrameDecoder decoder_;

@@ -107,12 +107,19 @@ bool parse_exchange_products(std::string_view text, std::vector<Market>& out, st
   return true;
 }
 
-bool parse_advanced_products(std::string_view text, std::vector<Market>& out, std::string& error) {
+bool parse_advanced_products(std::string_view text, std::vector<Market>& out, std::string& error,
+                             std::string* next_cursor) {
   const json doc = json::parse(text.begin(), text.end(), nullptr, false);
   const json* list = doc.is_discarded() ? nullptr : products_array(doc, "products", error);
   if (list == nullptr) {
     if (error.empty()) error = "not JSON";
     return false;
+  }
+  if (next_cursor) {
+    next_cursor->clear();
+    auto page = doc.find("pagination");
+    if (page != doc.end() && page->is_object() && flag(*page, "has_next"))
+      *next_cursor = string_of(*page, "next_cursor");
   }
   for (const json& p : *list) {
     if (!p.is_object()) continue;

@@ -30,8 +30,10 @@ struct Market {
 // Exchange GET /products: a JSON array. False with `error` when the document is unusable.
 bool parse_exchange_products(std::string_view json, std::vector<Market>& out, std::string& error);
 
-// Advanced Trade GET /api/v3/brokerage/market/products: {"products":[..],..}.
-bool parse_advanced_products(std::string_view json, std::vector<Market>& out, std::string& error);
+// Advanced Trade GET /api/v3/brokerage/market/products: {"products":[..],..}. `next_cursor`
+// receives pagination.next_cursor when pagination.has_next is true, else "".
+bool parse_advanced_products(std::string_view json, std::vector<Market>& out, std::string& error,
+                             std::string* next_cursor = nullptr);
 
 // The list_markets result: a JSON array of market objects (sdk/ABI.md §7.1).
 std::string markets_json(const std::vector<const Market*>& markets);

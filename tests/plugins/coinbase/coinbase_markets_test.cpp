@@ -134,3 +134,33 @@ TEST(CoinbaseMarkets, AdvancedRejectsNonProductDocuments) {
 
 }  // namespace
 }  // namespace coinbase_test
+
+namespace coinbase_test {
+namespace {
+
+TEST(CoinbaseMarkets, AdvancedProductsFollowCursorPages) {
+  const json all = json::parse(kAdvancedProducts)["products"];
+  json page1 = {{"products", json::array({all[0]})},
+                {"pagination", {{"has_next", true}, {"next_cursor", "c/2"}}}};
+  json page2 = {{"products", json::array({all[2]})},
+                {"pagination", {{"has_next", true}, {"next_cursor", "c/2"}}}};  // a loop
+  FakeHost host(plugin().api());
+  ASSERT_EQ(host.create(config("advanced")), ASTRA_OK);
+  ASSERT_EQ(host.list_markets(1), ASTRA_OK);
+  host.respond(host.pending_requests()[0]->token, 200, page1.dump());
+  EXPECT_TRUE(host.completions_of(1).empty());
+  const auto pending = host.pending_requests();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0]->url,
+            "http://127.0.0.1:18095/api/v3/brokerage/market/products?cursor=c%2F2");
+  host.respond(pending[0]->token, 200, page2.dump());
+  EXPECT_TRUE(host.pending_requests().empty()) << "a repeated cursor ends the listing";
+  ASSERT_EQ(host.completions_of(1).size(), 1u);
+  const json list = json::parse(host.completions_of(1)[0]->json);
+  EXPECT_EQ(list.size(), 2u);
+  EXPECT_NE(find_symbol(list, "COINBASE-SPOT-BTC-USD"), nullptr);
+  EXPECT_NE(find_symbol(list, "COINBASE-FUT-BIT-USD-240329"), nullptr);
+}
+
+}  // namespace
+}  // namespace coinbase_test
