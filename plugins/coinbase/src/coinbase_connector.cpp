@@ -230,7 +230,7 @@ std::string CoinbaseConnector::request(const Market& m, bool book, bool subscrib
         .dump();
   return json{{"type", verb},
               {"product_ids", {m.venue_symbol}},
-              {"channels", {book ? "level2" : "matches"}}}
+              {"channels", {book ? config_.exchange_book_channel : "matches"}}}
       .dump();
 }
 

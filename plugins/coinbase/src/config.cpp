@@ -67,6 +67,12 @@ Config parse_config(std::string_view text) {
         if (s != "maker" && s != "taker")
           throw std::invalid_argument("advanced_trade_side must be \"maker\" or \"taker\"");
         c.advanced_side_is_maker = s == "maker";
+      } else if (key == "exchange_book_channel") {
+        const std::string ch = value.is_string() ? value.get<std::string>() : "";
+        if (ch != "level2" && ch != "level2_batch")
+          throw std::invalid_argument(
+              "exchange_book_channel must be \"level2_batch\" or \"level2\"");
+        c.exchange_book_channel = ch;
       } else {
         throw std::invalid_argument("unknown key " + key);
       }

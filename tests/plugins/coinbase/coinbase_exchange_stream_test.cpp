@@ -54,9 +54,9 @@ TEST(CoinbaseExchange, RecordedSessionBuildsUncrossedBooks) {
   const uint64_t conn = start(host, ASTRA_DATA_ORDERBOOK);
   const auto& sent = host.connection(conn)->sent;
   ASSERT_EQ(sent.size(), kProducts.size());
-  EXPECT_EQ(
-      json::parse(sent[0]),
-      json::parse(R"({"type":"subscribe","product_ids":["BAND-BTC"],"channels":["level2"]})"));
+  EXPECT_EQ(json::parse(sent[0]),
+            json::parse(
+                R"({"type":"subscribe","product_ids":["BAND-BTC"],"channels":["level2_batch"]})"));
 
   std::map<std::string, RefBook> books;
   std::map<std::string, size_t> ticker_count;
@@ -173,6 +173,21 @@ TEST(CoinbaseExchange, SingleFixtureMessagesDecode) {
   EXPECT_FALSE(frame.books[0].levels[0].bid);  // "sell"
   EXPECT_EQ(frame.books[0].levels[0].price, "0.00001306");
   EXPECT_EQ(frame.books[0].levels[0].qty, "660.5");
+}
+
+TEST(CoinbaseExchange, BookChannelIsConfigurable) {
+  FakeHost host(plugin().api());
+  json cfg = json::parse(config("exchange"));
+  cfg["exchange_book_channel"] = "level2";
+  create_and_list(host, cfg.dump(), answer_exchange_markets);
+  ASSERT_EQ(host.subscribe("COINBASE-SPOT-BTC-USD", ASTRA_DATA_ORDERBOOK), ASTRA_OK);
+  host.ws_open_ok(host.connections().back().id);
+  EXPECT_EQ(json::parse(host.connections().back().sent.at(0))["channels"],
+            json::parse(R"(["level2"])"));
+  cfg["exchange_book_channel"] = "full";
+  std::string error;
+  EXPECT_NE(host.create(cfg.dump(), &error), ASTRA_OK);
+  EXPECT_NE(error.find("exchange_book_channel"), std::string::npos) << error;
 }
 
 TEST(CoinbaseExchange, DisconnectResetsAndReconnectResubscribes) {
