@@ -234,3 +234,51 @@ TEST_F(CoinbaseAdvanced, GarbageFramesAreCounted) {
 
 }  // namespace
 }  // namespace coinbase_test
+
+namespace coinbase_test {
+namespace {
+
+TEST_F(CoinbaseAdvanced, UnsubscribeClosesThatBooksConnectionOnly) {
+  FakeHost host(plugin().api());
+  create_and_list(host, config("advanced"), answer_advanced_markets);
+  ASSERT_EQ(host.subscribe("COINBASE-SPOT-BTC-USD", ASTRA_DATA_ORDERBOOK), ASTRA_OK);
+  ASSERT_EQ(host.subscribe("COINBASE-SPOT-ETH-USD", ASTRA_DATA_ORDERBOOK), ASTRA_OK);
+  const uint64_t btc = host.connections()[0].id, eth = host.connections()[1].id;
+  host.ws_open_ok(btc);
+  host.ws_open_ok(eth);
+  ASSERT_TRUE(host.ws_message(btc, l2(1, "BTC-USD")));
+  ASSERT_EQ(host.unsubscribe("COINBASE-SPOT-BTC-USD", ASTRA_DATA_ORDERBOOK), ASTRA_OK);
+  EXPECT_EQ(host.books().back().kind, ASTRA_BOOK_RESET);
+  EXPECT_EQ(host.books().back().reset_reason, ASTRA_RESET_UNSUBSCRIBED);
+  EXPECT_TRUE(host.connection(btc)->closed_by_plugin);
+  EXPECT_FALSE(host.connection(eth)->closed);
+  EXPECT_EQ(host.pending_timers(), 0u);
+}
+
+// Advanced Trade REST book: shape from the official SDK's types (no recorded body exists).
+TEST_F(CoinbaseAdvanced, RestOrderBook) {
+  FakeHost host(plugin().api());
+  create_and_list(host, config("advanced"), answer_advanced_markets);
+  ASSERT_EQ(host.get_orderbook(5, "COINBASE-SPOT-BTC-USD", 2), ASTRA_OK);
+  const auto pending = host.pending_requests();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0]->url,
+            "http://127.0.0.1:18095/api/v3/brokerage/market/product_book"
+            "?product_id=BTC-USD&limit=2");
+  host.respond(pending[0]->token, 200, R"({"pricebook":{"product_id":"BTC-USD",
+      "bids":[{"price":"100.5","size":"1"},{"price":"101","size":"2"},{"price":"99","size":"3"}],
+      "asks":[{"price":"102","size":"1"}],"time":"2023-02-09T20:32:50Z"}})");
+  ASSERT_EQ(host.completions_of(5).size(), 1u);
+  ASSERT_EQ(host.completions_of(5)[0]->status, ASTRA_OK);
+  EXPECT_EQ(json::parse(host.completions_of(5)[0]->json),
+            json::parse(R"({"market":"COINBASE-SPOT-BTC-USD","updateId":0,
+                "bids":[["101","2"],["100.5","1"]],"asks":[["102","1"]]})"));
+  ASSERT_EQ(host.get_orderbook(6, "COINBASE-SPOT-BTC-USD", 0), ASTRA_OK);
+  host.respond(host.pending_requests()[0]->token, 200, R"({"pricebook":{"bids":[{"price":"x"}]}})");
+  ASSERT_EQ(host.completions_of(6).size(), 1u);
+  EXPECT_EQ(host.completions_of(6)[0]->status, ASTRA_E_UPSTREAM);
+  EXPECT_EQ(host.get_orderbook(7, "COINBASE-SPOT-NOPE-USD", 0), ASTRA_E_NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace coinbase_test
