@@ -148,7 +148,9 @@ class BinanceEndToEnd : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (gateway_) EXPECT_EQ(gateway_->stop(), 0) << gateway_->output();
+    if (gateway_) {
+      EXPECT_EQ(gateway_->stop(), 0) << gateway_->output();
+    }
     gateway_.reset();
     if (sim_) sim_->stop();
     std::filesystem::remove_all(dir_);
@@ -185,6 +187,7 @@ TEST_F(BinanceEndToEnd, WebSocketBookEqualsSimulatorBookAtEveryCheckAndRestAgree
     }
     ASSERT_TRUE(book.have_snapshot) << "no snapshot within 10 s";
     ASSERT_EQ(book.update_id, target->last_update_id) << "check " << check;
+    ASSERT_FALSE(target->bids.empty() || target->asks.empty()) << "the simulator has no book";
     EXPECT_EQ(book.bids, side_of(target->bids)) << "bids differ at check " << check;
     EXPECT_EQ(book.asks, side_of(target->asks)) << "asks differ at check " << check;
 
