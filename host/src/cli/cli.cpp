@@ -14,7 +14,7 @@ const char* const kUsage =
     "  keys create [--label L] [--config FILE]\n"
     "  keys list [--config FILE]\n"
     "  keys revoke ID [--config FILE]        manage API keys\n"
-    "  replay --venue V --capture FILE [--market M]... [--plugin-dir DIR]\n"
+    "  replay --venue V --capture FILE [--market M]... [--plugin-dir DIR] [--settings JSON]\n"
     "                                        feed a recorded capture through a plugin, offline\n"
     "  version                               print the version\n";
 

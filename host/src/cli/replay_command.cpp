@@ -11,8 +11,8 @@ namespace astra::host::cli {
 
 // stdout carries exactly one JSON object: the summary, or {"error":{...}}.
 int replay_command(Context& ctx) {
-  const auto p =
-      parse_args(ctx.args, {"--venue", "--capture", "--market", "--plugin-dir"}, {"--market"});
+  const auto p = parse_args(
+      ctx.args, {"--venue", "--capture", "--market", "--plugin-dir", "--settings"}, {"--market"});
   std::string problem = p.error;
   if (problem.empty() && !p.positional.empty()) problem = "unexpected argument " + p.positional[0];
   if (problem.empty() && !p.get("--venue")) problem = "--venue is required";
@@ -26,6 +26,9 @@ int replay_command(Context& ctx) {
   o.venue = *p.get("--venue");
   o.capture_path = *p.get("--capture");
   o.markets = p.all("--market");
+  // The venue's settings (JSON), as its YAML section would give them: e.g. which feed or
+  // protocol version the recording speaks.
+  o.settings_json = p.get("--settings").value_or("{}");
   o.plugin_dir = p.get("--plugin-dir").value_or(default_plugin_dir(ctx.executable).string());
 
   Logger log(LogLevel::warn);  // diagnostics to stderr; stdout stays one JSON object

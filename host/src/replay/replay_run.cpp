@@ -104,7 +104,8 @@ core::Result<std::string> run_replay(const ReplayOptions& options, Logger& log) 
   ReplaySink sink;
   auto io_owned = std::make_unique<ReplayIo>(*capture);
   ReplayIo& io = *io_owned;
-  auto created = PluginVenue::create(std::move(*plugin), "{}", std::move(io_owned), sink, log);
+  auto created = PluginVenue::create(std::move(*plugin), options.settings_json, std::move(io_owned),
+                                     sink, log);
   if (!created.ok()) return created.error();
   PluginVenue& venue = **created;
 

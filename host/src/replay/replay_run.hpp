@@ -20,6 +20,7 @@ struct ReplayOptions {
   std::string capture_path;
   std::vector<std::string> markets;  // empty: every listed market the capture mentions
   std::string plugin_dir;
+  std::string settings_json = "{}";  // the plugin's config (its YAML section as JSON)
 };
 
 // The summary JSON (pretty or compact is the caller's choice: this is compact), or an error
