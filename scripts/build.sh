@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Configures (once) and builds into build/: everything, or the targets given as arguments.
-# ASTRA_WERROR=1 makes warnings errors (CI).
+# Configures build/ (once) and builds everything, or the targets given as arguments.
+# ASTRA_WERROR=1 makes warnings errors (CI); otherwise an existing configuration is kept as it is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-werror=OFF
-[ "${ASTRA_WERROR:-0}" = "1" ] && werror=ON
-if [ ! -f build/CMakeCache.txt ] || ! grep -q "ASTRA_WARNINGS_AS_ERRORS:BOOL=$werror" build/CMakeCache.txt; then
+if [ ! -f build/CMakeCache.txt ]; then
+  werror=OFF
+  [ "${ASTRA_WERROR:-0}" = "1" ] && werror=ON
   cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DASTRA_WARNINGS_AS_ERRORS=$werror >/dev/null
+elif [ "${ASTRA_WERROR:-0}" = "1" ] && ! grep -q "ASTRA_WARNINGS_AS_ERRORS:BOOL=ON" build/CMakeCache.txt; then
+  cmake -S . -B build -DASTRA_WARNINGS_AS_ERRORS=ON >/dev/null
 fi
 args=()
 for t in "$@"; do args+=(--target "$t"); done
