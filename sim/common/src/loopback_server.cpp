@@ -8,6 +8,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <deque>
 #include <future>
 #include <optional>
@@ -25,6 +27,17 @@ using Clock = std::chrono::steady_clock;
 const std::string* HttpRequest::param(std::string_view name) const {
   for (const auto& [key, value] : query)
     if (key == name) return &value;
+  return nullptr;
+}
+
+const std::string* HttpRequest::header(std::string_view name) const {
+  for (const auto& [key, value] : headers)
+    if (key.size() == name.size() &&
+        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        }))
+      return &value;
   return nullptr;
 }
 
@@ -91,7 +104,8 @@ struct LoopbackServer::Shared {
   explicit Shared(asio::io_context& io, ServerOptions o) : options(o), acceptor(io) {}
 
   ServerOptions options;
-  std::unordered_map<std::string, HttpHandler> routes;
+  std::unordered_map<std::string, std::unordered_map<std::string, HttpHandler>>
+      routes;  // path, method
   WsHandlers ws;
   tcp::acceptor acceptor;
   uint64_t next_id = 1;
@@ -148,16 +162,8 @@ class WsSessionImpl final : public WsSession,
     });
   }
 
-  void send(std::string text) override {
-    if (closed_ || closing_) return;
-    if (queue_.size() >= shared_->options.max_queued_messages) {
-      // A close frame could not get through a full pipe either: drop the connection.
-      force_close();
-      return;
-    }
-    queue_.push_back(std::move(text));
-    if (accepted_ && !writing_) write_next();
-  }
+  void send(std::string text) override { enqueue(std::move(text), false); }
+  void send_binary(std::string bytes) override { enqueue(std::move(bytes), true); }
 
   void close(std::string_view reason) override {
     if (closed_ || closing_) return;
@@ -197,10 +203,21 @@ class WsSessionImpl final : public WsSession,
     });
   }
 
+  void enqueue(std::string payload, bool binary) {
+    if (closed_ || closing_) return;
+    if (queue_.size() >= shared_->options.max_queued_messages) {
+      // A close frame could not get through a full pipe either: drop the connection.
+      force_close();
+      return;
+    }
+    queue_.push_back(Frame{std::move(payload), binary});
+    if (accepted_ && !writing_) write_next();
+  }
+
   void write_next() {
     writing_ = true;
-    ws_.text(true);
-    ws_.async_write(asio::buffer(queue_.front()),
+    ws_.binary(queue_.front().binary);
+    ws_.async_write(asio::buffer(queue_.front().payload),
                     [self = shared_from_this()](beast::error_code ec, size_t) {
                       self->writing_ = false;
                       if (ec) return self->finish();
@@ -251,9 +268,14 @@ class WsSessionImpl final : public WsSession,
     }
   }
 
+  struct Frame {
+    std::string payload;
+    bool binary = false;
+  };
+
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
-  std::deque<std::string> queue_;
+  std::deque<Frame> queue_;
   asio::steady_timer ping_timer_;
   std::shared_ptr<Shared> shared_;
   uint64_t id_;
@@ -292,6 +314,9 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   void handle() {
     const std::string_view target(request_.target().data(), request_.target().size());
     HttpRequest parsed = parse_target(request_.method_string(), target);
+    for (const auto& field : request_)
+      parsed.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    parsed.body = request_.body();
     if (websocket::is_upgrade(request_)) {
       if (shared_->ws.accept && shared_->ws.accept(parsed)) {
         shared_->connections.erase(id_);
@@ -303,11 +328,11 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       return respond(HttpResponse{404, "", "text/plain", {}});
     }
     shared_->http_requests.fetch_add(1, std::memory_order_relaxed);
-    if (request_.method() != http::verb::get)
-      return respond(HttpResponse{405, "", "text/plain", {}});
-    auto route = shared_->routes.find(parsed.path);
-    if (route == shared_->routes.end()) return respond(HttpResponse{404, "", "text/plain", {}});
-    respond(route->second(parsed));
+    auto path = shared_->routes.find(parsed.path);
+    if (path == shared_->routes.end()) return respond(HttpResponse{404, "", "text/plain", {}});
+    auto handler = path->second.find(parsed.method);
+    if (handler == path->second.end()) return respond(HttpResponse{405, "", "text/plain", {}});
+    respond(handler->second(parsed));
   }
 
   void respond(HttpResponse r) {
@@ -364,7 +389,11 @@ LoopbackServer::~LoopbackServer() {
 }
 
 void LoopbackServer::route(std::string path, HttpHandler handler) {
-  shared_->routes[std::move(path)] = std::move(handler);
+  route("GET", std::move(path), std::move(handler));
+}
+
+void LoopbackServer::route(std::string_view method, std::string path, HttpHandler handler) {
+  shared_->routes[std::move(path)][std::string(method)] = std::move(handler);
 }
 
 void LoopbackServer::websocket(WsHandlers handlers) {

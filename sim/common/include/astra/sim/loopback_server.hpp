@@ -23,11 +23,15 @@
 namespace astra::sim {
 
 struct HttpRequest {
-  std::string method;                                      // "GET"
-  std::string path;                                        // "/api/v3/depth"
-  std::vector<std::pair<std::string, std::string>> query;  // percent-decoded, in order
+  std::string method;                                        // "GET"
+  std::string path;                                          // "/api/v3/depth"
+  std::vector<std::pair<std::string, std::string>> query;    // percent-decoded, in order
+  std::vector<std::pair<std::string, std::string>> headers;  // as received, in order
+  std::string body;
   // The first value of a query parameter, or nullptr.
   const std::string* param(std::string_view name) const;
+  // The first value of a header (name compared case-insensitively), or nullptr.
+  const std::string* header(std::string_view name) const;
 };
 
 struct HttpResponse {
@@ -46,6 +50,8 @@ class WsSession {
   virtual uint64_t id() const = 0;
   // Queues a text frame; past the queue bound the session is closed instead.
   virtual void send(std::string text) = 0;
+  // Queues a binary frame (HTX sends gzip-compressed binary frames), with the same bound.
+  virtual void send_binary(std::string bytes) = 0;
   virtual void close(std::string_view reason) = 0;
 };
 
@@ -78,8 +84,9 @@ class LoopbackServer {
   LoopbackServer(const LoopbackServer&) = delete;
   LoopbackServer& operator=(const LoopbackServer&) = delete;
 
-  // Register before start(). GET only; the path matches exactly.
-  void route(std::string path, HttpHandler handler);
+  // Register before start(). The path matches exactly; other methods on a known path get 405.
+  void route(std::string path, HttpHandler handler);  // GET
+  void route(std::string_view method, std::string path, HttpHandler handler);
   void websocket(WsHandlers handlers);
 
   // Binds 127.0.0.1:port (0 = a free port) and starts the io thread. False with a message when
