@@ -121,3 +121,22 @@ TEST(Replay, ARealBinanceRecordingThroughTheBinancePlugin) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Replay, MarketsAreFoundByVenueSymbolOrByAStreamSymbol) {
+  astra::host::replay::Capture capture;
+  astra::host::replay::WsConnection c;
+  c.url = "wss://ws.kraken.com";
+  c.sends.push_back(R"({"event":"subscribe","pair":["XBT/USD","ETH/EUR"]})");
+  capture.connections.push_back(c);
+  const std::string markets = R"([
+    {"symbol":"KRAKEN-SPOT-XBT-USD","venueSymbol":"XXBTZUSD","streamSymbols":["XBT/USD","BTC/USD"]},
+    {"symbol":"KRAKEN-SPOT-XBT-EUR","venueSymbol":"XXBTZEUR","streamSymbols":["XBT/EUR","BTC/EUR"]},
+    {"symbol":"KRAKEN-SPOT-ETH-EUR","venueSymbol":"ETH/EUR"},
+    {"symbol":"KRAKEN-SPOT-ETH-USD","venueSymbol":"XETHZUSD"}])";
+  EXPECT_EQ(astra::host::replay::markets_in_capture(markets, capture),
+            (std::vector<std::string>{"KRAKEN-SPOT-XBT-USD", "KRAKEN-SPOT-ETH-EUR"}));
+}
+
+}  // namespace

@@ -85,10 +85,15 @@ std::vector<std::string> markets_in_capture(const std::string& markets_json,
     if (symbol == m.end() || !symbol->is_string() || venue_symbol == m.end() ||
         !venue_symbol->is_string())
       continue;
-    const std::string needle = lower(venue_symbol->get<std::string>());
-    if (std::any_of(texts.begin(), texts.end(),
-                    [&](const std::string& t) { return contains_token(t, needle); }))
-      out.push_back(symbol->get<std::string>());
+    std::vector<std::string> needles{lower(venue_symbol->get<std::string>())};
+    if (auto names = m.find("streamSymbols"); names != m.end() && names->is_array())
+      for (const auto& n : *names)
+        if (n.is_string()) needles.push_back(lower(n.get<std::string>()));
+    const bool recorded = std::any_of(texts.begin(), texts.end(), [&](const std::string& t) {
+      return std::any_of(needles.begin(), needles.end(),
+                         [&](const std::string& needle) { return contains_token(t, needle); });
+    });
+    if (recorded) out.push_back(symbol->get<std::string>());
   }
   return out;
 }

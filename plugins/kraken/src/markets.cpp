@@ -233,6 +233,7 @@ std::string markets_json(const std::vector<const Market*>& markets) {
               {"minNotional", or_null(m->min_notional)},
               {"status", m->status},
               {"venueStatus", m->venue_status}};
+    if (m->family == Family::spot) o["streamSymbols"] = json::array({m->ws_v1, m->ws_v2});
     arr.push_back(std::move(o));
   }
   return arr.dump();
