@@ -142,6 +142,27 @@ void parse_server(const YAML::Node& node, ServerConfig& server) {
   }
 }
 
+void parse_sandbox(const YAML::Node& node, SandboxConfig& sandbox) {
+  if (node.IsNull()) return;
+  if (!node.IsMap()) fail("sandbox", "must be a mapping (got " + shown(node) + ")");
+  std::set<std::string> seen;
+  for (const auto& kv : node) {
+    const std::string k = key_of(kv.first, "sandbox");
+    const std::string path = "sandbox." + k;
+    if (!seen.insert(k).second) fail(path, "duplicate key");
+    const YAML::Node& v = kv.second;
+    if (k == "enabled") {
+      sandbox.enabled = boolean(v, path);
+    } else if (k == "seed") {
+      sandbox.seed = integer(v, path, 0, 1'000'000'000'000);
+    } else if (k == "rate_ms") {
+      sandbox.rate_ms = static_cast<uint32_t>(integer(v, path, 1, 60'000));
+    } else {
+      fail(path, "unknown key");
+    }
+  }
+}
+
 bool valid_venue_id(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id)
@@ -205,6 +226,8 @@ Config parse_root(const YAML::Node& root) {
       static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
       if (!kLevels.count(config.log_level))
         fail(k, "must be trace, debug, info, warn or error (got " + shown(v) + ")");
+    } else if (k == "sandbox") {
+      parse_sandbox(v, config.sandbox);
     } else if (k == "venues") {
       parse_venues(v, config.venues);
     } else {

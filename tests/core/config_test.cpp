@@ -133,6 +133,10 @@ TEST(Config, BadInputsNameTheKeyAndTheProblem) {
       {"log_level: verbose\n", "log_level: must be trace, debug, info, warn or error"},
       {"state: {a: 1}\n", "state: must be a non-empty string"},
       {"venues: [binance]\n", "venues: must be a mapping"},
+      {"sandbox: yes please\n", "sandbox: must be a mapping"},
+      {"sandbox:\n  enabled: maybe\n", "sandbox.enabled"},
+      {"sandbox:\n  rate_ms: 0\n", "sandbox.rate_ms: must be an integer from 1"},
+      {"sandbox:\n  sead: 1\n", "sandbox.sead: unknown key"},
       {"venues:\n  binance:\n    plugin: x.so\n", "venues.binance.enabled: required"},
       {"venues:\n  binance:\n", "venues.binance: must be a mapping"},
       {"venues:\n  binance:\n    enabled: maybe\n",
@@ -170,6 +174,17 @@ class TempDir {
  private:
   fs::path path_;
 };
+
+TEST(Config, SandboxSection) {
+  auto c = parse_config("sandbox:\n  enabled: true\n  seed: 7\n  rate_ms: 50\n");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_TRUE(c->sandbox.enabled);
+  EXPECT_EQ(c->sandbox.seed, 7u);
+  EXPECT_EQ(c->sandbox.rate_ms, 50u);
+  auto d = parse_config("server:\n  port: 1\n");
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->sandbox.enabled);
+}
 
 TEST(Config, LoadResolvesRelativePaths) {
   TempDir dir;

@@ -25,11 +25,12 @@ struct ParsedArgs {
   }
 };
 
-// Every option takes one value. Unknown options are an error; so is a repeated option that is
-// not in `repeatable`.
+// Every option in `known` takes one value; a name in `flags` takes none (its value reads "true").
+// Unknown options are an error; so is a repeated option that is not in `repeatable`.
 inline ParsedArgs parse_args(const std::vector<std::string>& args,
                              const std::set<std::string>& known,
-                             const std::set<std::string>& repeatable = {}) {
+                             const std::set<std::string>& repeatable = {},
+                             const std::set<std::string>& flags = {}) {
   ParsedArgs p;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -44,11 +45,18 @@ inline ParsedArgs parse_args(const std::vector<std::string>& args,
       value = a.substr(eq + 1);
       has_value = true;
     }
-    if (known.count(name) == 0) {
+    const bool is_flag = flags.count(name) != 0;
+    if (known.count(name) == 0 && !is_flag) {
       p.error = "unknown option " + name;
       return p;
     }
-    if (!has_value) {
+    if (is_flag) {
+      if (has_value) {
+        p.error = name + " takes no value";
+        return p;
+      }
+      value = "true";
+    } else if (!has_value) {
       if (i + 1 >= args.size()) {
         p.error = name + " needs a value";
         return p;

@@ -9,6 +9,7 @@
 #include "runtime/gateway_sink.hpp"
 #include "runtime/logger.hpp"
 #include "runtime/plugin_venue.hpp"
+#include "sandbox/sandbox.hpp"
 #include "server/server.hpp"
 #include "transport/net_io.hpp"
 
@@ -106,10 +107,39 @@ core::Result<bool> add_venue(const core::VenueConfig& vc, const std::filesystem:
   return true;
 }
 
+// Runs the API and metrics listeners until SIGINT or SIGTERM. False when they cannot start.
+bool serve_clients(const core::ServerConfig& server_config, Engine& engine,
+                   const core::KeyStore& keys, Metrics& metrics, Logger& log, Context& ctx) {
+  boost::asio::io_context client_io(2);
+  Server server(client_io, engine, keys, metrics, server_config);
+  if (auto started = server.start(); !started.ok()) {
+    ctx.err << "astra: cannot start the server: " << started.error().message << "\n";
+    return false;
+  }
+  log.info("listening on http://" + server_config.listen + ":" + std::to_string(server.port()) +
+           (server.metrics_port() == 0 ? std::string()
+                                       : " (metrics on http://" + server_config.listen + ":" +
+                                             std::to_string(server.metrics_port()) + "/metrics)"));
+
+  boost::asio::signal_set signals(client_io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    log.info("signal " + std::to_string(signal) + ": stopping");
+    server.stop();
+    client_io.stop();
+  });
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i)
+    threads.emplace_back([&client_io] { client_io.run(); });
+  for (auto& t : threads)
+    t.join();
+  return true;
+}
+
 }  // namespace
 
 int serve_command(Context& ctx) {
-  const auto p = parse_args(ctx.args, {"--config"});
+  const auto p = parse_args(ctx.args, {"--config"}, {}, {"--sandbox"});
   if (!p.error.empty() || !p.positional.empty()) {
     ctx.err << "astra serve: " << (p.error.empty() ? "unexpected " + p.positional[0] : p.error)
             << "\n"
@@ -123,6 +153,7 @@ int serve_command(Context& ctx) {
     return kExitUsage;
   }
   Logger log(parse_log_level(config->log_level).value_or(LogLevel::info));
+  if (p.get("--sandbox")) config->sandbox.enabled = true;
 
   auto keys = core::KeyStore::open(config->state_path);
   if (!keys.ok()) {
@@ -136,6 +167,17 @@ int serve_command(Context& ctx) {
       return kExitFailure;
     }
     ctx.out << "Created API key (shown once): " << *key << std::endl;
+  }
+
+  // Declared before the engine: the simulators outlive the venues that talk to them.
+  std::unique_ptr<Sandbox> sandbox;
+  if (config->sandbox.enabled) {
+    auto started = Sandbox::start(*config, log);
+    if (!started.ok()) {
+      ctx.err << "astra: " << started.error().message << "\n";
+      return kExitFailure;
+    }
+    sandbox = std::move(*started);
   }
 
   const std::filesystem::path plugin_dir = config->plugin_dir.empty()
@@ -161,31 +203,15 @@ int serve_command(Context& ctx) {
   if (enabled == 0) log.warn("no venue is enabled in " + config_path);
   engine.start();
 
-  boost::asio::io_context client_io(2);
-  Server server(client_io, engine, **keys, metrics, config->server);
-  if (auto started = server.start(); !started.ok()) {
-    ctx.err << "astra: cannot start the server: " << started.error().message << "\n";
+  // The client side lives in this block so that its io_context, and with it every handler
+  // still queued at shutdown (each may hold the last reference to a session), is destroyed while
+  // the engine is still running: a session's destructor unsubscribes through it.
+  if (!serve_clients(config->server, engine, **keys, metrics, log, ctx)) {
     engine.stop();
     return kExitFailure;
   }
-  log.info("listening on http://" + config->server.listen + ":" + std::to_string(server.port()) +
-           (server.metrics_port() == 0 ? std::string()
-                                       : " (metrics on http://" + config->server.listen + ":" +
-                                             std::to_string(server.metrics_port()) + "/metrics)"));
-
-  boost::asio::signal_set signals(client_io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    log.info("signal " + std::to_string(signal) + ": stopping");
-    server.stop();
-    client_io.stop();
-  });
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 2; ++i)
-    threads.emplace_back([&client_io] { client_io.run(); });
-  for (auto& t : threads)
-    t.join();
   engine.stop();
+  if (sandbox) sandbox->stop();
   log.info("stopped");
   return kExitOk;
 }

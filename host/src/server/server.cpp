@@ -11,7 +11,7 @@ constexpr size_t kMaxMetricsConnections = 16;
 }  // namespace
 
 Server::Server(boost::asio::io_context& io, Api& api, Metrics& metrics, core::ServerConfig config)
-    : impl_(std::make_unique<Impl>(Impl{io, nullptr, nullptr, nullptr, nullptr, 0, 0})) {
+    : impl_(std::make_unique<Impl>(Impl{io, nullptr, nullptr, nullptr, 0, 0})) {
   impl_->state = std::make_shared<ServerState>(std::move(config), api, metrics);
 }
 

@@ -13,7 +13,6 @@ namespace astra::host {
 
 struct Server::Impl {
   boost::asio::io_context& io;
-  std::unique_ptr<Api> owned_api;  // the GatewayApi, when built from an Engine
   std::shared_ptr<ServerState> state;
   std::shared_ptr<Listener> api_listener;
   std::shared_ptr<Listener> metrics_listener;

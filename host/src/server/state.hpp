@@ -30,6 +30,9 @@ struct ServerState {
   const core::ServerConfig config;
   Api& api;
   Metrics& metrics;
+  // The api when the server built it (from an Engine); null when the caller owns it. Kept here,
+  // not in the Server, because sessions share this state and may outlive the Server.
+  std::unique_ptr<Api> owned_api;
 
   Gauge& ws_clients;
   Gauge& ws_queue_depth;

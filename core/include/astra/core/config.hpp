@@ -31,8 +31,17 @@ struct VenueConfig {
   std::string settings_json;  // the venue's section as JSON, passed to the plugin's create()
 };
 
+// Offline sandbox: the gateway starts the venue simulators in process on loopback and points the
+// enabled venues at them (`astra serve --sandbox` turns it on too).
+struct SandboxConfig {
+  bool enabled = false;
+  uint64_t seed = 1;       // the simulators' order flow (same seed, same market)
+  uint32_t rate_ms = 100;  // one simulator tick: order flow, then one update per market
+};
+
 struct Config {
   ServerConfig server;
+  SandboxConfig sandbox;
   std::string plugin_dir;               // empty: next to the binary, ../lib/astra/plugins
   std::string state_path = "astra.db";  // SQLite file (API keys); relative to the config file
   std::string log_level = "info";

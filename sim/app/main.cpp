@@ -1,10 +1,10 @@
 // astra-sim: runs a venue simulator on 127.0.0.1 until SIGINT or SIGTERM.
 //
-//   astra-sim --venue binance [--port N] [--seed S] [--symbols BTCUSDT,ETHUSDT] [--rate-ms 100]
+//   astra-sim --venue V [--port N] [--seed S] [--symbols A,B] [--rate-ms 100] [--paused]
 //
 // The first line on stdout is the bound port (useful with --port 0); everything else goes to
 // stderr.
-#include <astra/sim/binance/binance_sim.hpp>
+#include <astra/sim/registry.hpp>
 
 #include <csignal>
 #include <cstdio>
@@ -17,8 +17,12 @@ namespace {
 
 int usage(const std::string& problem) {
   std::cerr << "astra-sim: " << problem << "\n"
-            << "usage: astra-sim --venue binance [--port N] [--seed S] [--symbols A,B] "
-               "[--rate-ms MS] [--paused]\n";
+            << "usage: astra-sim --venue V [--port N] [--seed S] [--symbols A,B] "
+               "[--rate-ms MS] [--paused]\n"
+            << "venues:";
+  for (const auto& v : astra::sim::simulated_venues())
+    std::cerr << " " << v;
+  std::cerr << "\n";
   return 2;
 }
 
@@ -37,7 +41,7 @@ bool parse_u64(std::string_view text, uint64_t max, uint64_t& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  astra::sim::binance::Options options;
+  astra::sim::SimSettings options;
   std::string venue;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -71,8 +75,7 @@ int main(int argc, char** argv) {
       return usage("unknown argument " + std::string(arg));
     }
   }
-  if (venue != "binance")
-    return usage(venue.empty() ? "--venue is required" : "unknown venue " + venue);
+  if (venue.empty()) return usage("--venue is required");
 
   // Block the stop signals before any thread starts, then wait for them here.
   sigset_t stop_signals;
@@ -82,19 +85,16 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   std::string error;
-  auto sim = astra::sim::binance::BinanceSim::start(options, error);
+  auto sim = astra::sim::start_simulator(venue, options, error);
   if (!sim) {
     std::cerr << "astra-sim: " << error << "\n";
     return 1;
   }
   std::cout << sim->port() << std::endl;
-  std::cerr << "astra-sim: binance spot on http://127.0.0.1:" << sim->port()
-            << " (ws://127.0.0.1:" << sim->port() << "/ws, /stream)\n";
+  std::cerr << "astra-sim: " << venue << ": " << sim->describe() << "\n";
   int signal = 0;
   sigwait(&stop_signals, &signal);
   sim->stop();
-  const auto stats = sim->stats();
-  std::cerr << "astra-sim: stopped after " << stats.ticks << " ticks, " << stats.events_sent
-            << " events sent\n";
+  std::cerr << "astra-sim: stopped after " << sim->stats_line() << "\n";
   return 0;
 }
