@@ -14,6 +14,7 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <regex>
 #include <string>
 
 namespace astra::sim::test {
@@ -252,22 +253,21 @@ TEST(HuobiSimWs, SpotFramesAreGzipAndHaveTheRecordedShapes) {
   ASSERT_TRUE(ws.send(R"({"sub":"market.btcusdt.trade.detail","id":"2"})"));
   ASSERT_TRUE(read_until(ws, [](const ojson& j) { return j.contains("subbed"); }));
   bool saw_depth = false, saw_trade = false;
-  for (int i = 0; i < 50 && !(saw_depth && saw_trade); ++i) {
-    sim->step(1);
-    for (;;) {
-      auto text = read_gz(ws, 100ms);
-      if (!text) break;
-      const ojson j = ojson::parse(*text);
-      if (ch_ends_with(j, "depth.step0")) {
-        saw_depth = true;
-        EXPECT_EQ(htx_shape_problems(j, read_json(depth.string())), "");
-      } else if (ch_ends_with(j, "trade.detail")) {
-        saw_trade = true;
-        EXPECT_EQ(htx_shape_problems(j, read_json(trade.string())), "");
-        for (const auto& row : j["tick"]["data"]) {
-          const std::string d = row["direction"];
-          EXPECT_TRUE(d == "buy" || d == "sell") << d;
-        }
+  // Queue 20 ticks of pushes, then read them (a timed-out read would end the connection).
+  sim->step(20);
+  for (int i = 0; i < 2000 && !(saw_depth && saw_trade); ++i) {
+    auto text = read_gz(ws);
+    ASSERT_TRUE(text) << "pushes ended before a depth and a trade push";
+    const ojson j = ojson::parse(*text);
+    if (ch_ends_with(j, "depth.step0")) {
+      saw_depth = true;
+      EXPECT_EQ(htx_shape_problems(j, read_json(depth.string())), "");
+    } else if (ch_ends_with(j, "trade.detail")) {
+      saw_trade = true;
+      EXPECT_EQ(htx_shape_problems(j, read_json(trade.string())), "");
+      for (const auto& row : j["tick"]["data"]) {
+        const std::string d = row["direction"];
+        EXPECT_TRUE(d == "buy" || d == "sell") << d;
       }
     }
   }
@@ -303,21 +303,19 @@ TEST(HuobiSimWs, SwapFramesHaveTheRecordedShapesAndUpperCaseCodes) {
     const ojson real_trade =
         first_jsonl(session, [](const ojson& j) { return ch_ends_with(j, "trade.detail"); });
     bool saw_depth = false, saw_trade = false;
-    for (int i = 0; i < 50 && !(saw_depth && saw_trade); ++i) {
-      sim->step(1);
-      for (;;) {
-        auto text = read_gz(ws, 100ms);
-        if (!text) break;
-        const ojson j = ojson::parse(*text);
-        const std::string ch = j.value("ch", "");
-        EXPECT_EQ(ch.find("btc"), std::string::npos) << "codes are pushed upper-case: " << ch;
-        if (ch_ends_with(j, "depth.step0")) {
-          saw_depth = true;
-          EXPECT_EQ(htx_shape_problems(j, real_depth), "");
-        } else if (ch_ends_with(j, "trade.detail")) {
-          saw_trade = true;
-          EXPECT_EQ(htx_shape_problems(j, real_trade), "");
-        }
+    sim->step(20);
+    for (int i = 0; i < 2000 && !(saw_depth && saw_trade); ++i) {
+      auto text = read_gz(ws);
+      ASSERT_TRUE(text) << "pushes ended before a depth and a trade push";
+      const ojson j = ojson::parse(*text);
+      const std::string ch = j.value("ch", "");
+      EXPECT_EQ(ch.find("btc"), std::string::npos) << "codes are pushed upper-case: " << ch;
+      if (ch_ends_with(j, "depth.step0")) {
+        saw_depth = true;
+        EXPECT_EQ(htx_shape_problems(j, real_depth), "");
+      } else if (ch_ends_with(j, "trade.detail")) {
+        saw_trade = true;
+        EXPECT_EQ(htx_shape_problems(j, real_trade), "");
       }
     }
     EXPECT_TRUE(saw_depth && saw_trade);
@@ -474,6 +472,28 @@ TEST(HuobiSimWs, JsonPingsKeepAnsweringClientsAndDropSilentOnes) {
   EXPECT_EQ(sim->stats().clients_dropped, 1u);
   EXPECT_GE(sim->stats().pongs_received, 6u);
   EXPECT_EQ(pings, 6);
+}
+
+TEST(HuobiSim, NumbersAreWrittenAsHtxWritesThem) {
+  auto sim = start_huobi(paused_huobi(4));
+  sim->step(20);
+  // Spot: Java's Double.toString ("57000.0", "57000.1", "0.015"); 0.001 lots never reach the
+  // exponent form, which starts below 0.001. Swaps: plain, no trailing zeros ("40000", "40000.1").
+  const std::regex spot_price(R"(\d+\.(0|\d?[1-9]))");
+  const std::regex spot_qty(R"(\d+\.(0|\d*[1-9]))");
+  const std::regex swap_price(R"(\d+(\.[1-9])?)");
+  const std::regex contracts(R"([1-9]\d*)");
+  for (const char* s : {"btcusdt", "ethusdt", "BTC-USDT", "BTC-USD"}) {
+    const bool spot = std::string(s).find('-') == std::string::npos;
+    const auto view = sim->book(s);
+    ASSERT_TRUE(view);
+    for (const auto* side : {&view->bids, &view->asks}) {
+      for (const auto& [p, q] : *side) {
+        EXPECT_TRUE(std::regex_match(p, spot ? spot_price : swap_price)) << s << " " << p;
+        EXPECT_TRUE(std::regex_match(q, spot ? spot_qty : contracts)) << s << " " << q;
+      }
+    }
+  }
 }
 
 TEST(HuobiSim, SameSeedSameBooksAndTrades) {
