@@ -92,7 +92,7 @@ class KucoinEndToEnd : public ::testing::Test {
         ASSERT_FALSE(ws.closed()) << ws.error().message() << "\n" << gateway_->output();
         continue;
       }
-      if (msg->rfind("{\"reset\"", 0) == 0) last_reset_ = *msg;
+      if (msg->find("\"reset\":true") != std::string::npos) last_reset_ = *msg;
       apply_message(*msg, book);
       if (::testing::Test::HasFatalFailure()) return;
     }
@@ -247,10 +247,16 @@ TEST_F(KucoinEndToEnd, DroppedUpdateResetsThatMarketOnlyAndTheBookRecovers) {
   while (!(btc_book.resets == 1 && btc_book.snapshots == 2) &&
          std::chrono::steady_clock::now() < deadline) {
     auto msg = btc.read(200ms);
+    if (msg && msg->find("\"reset\":true") != std::string::npos) last_reset_ = *msg;
     if (msg) apply_message(*msg, btc_book);
     if (HasFatalFailure()) return;
   }
   ASSERT_EQ(btc_book.resets, 1) << gateway_->output();
+  // Detected by the plugin's sequence check, not by the gateway's crossed-book safety net.
+  const auto reset = nlohmann::json::parse(last_reset_, nullptr, false);
+  ASSERT_TRUE(reset.is_object()) << last_reset_;
+  EXPECT_EQ(reset["reason"], "gap") << last_reset_;
+  EXPECT_EQ(reset["market"], "KUCOIN-SPOT-BTC-USDT");
   ASSERT_EQ(btc_book.snapshots, 2) << "a fresh snapshot after the reset";
   EXPECT_EQ(sim_->stats().dropped_updates, 1u);
 
