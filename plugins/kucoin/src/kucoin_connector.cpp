@@ -211,8 +211,9 @@ sdk::Status KucoinConnector::list_markets(uint64_t call_id) {
   ListCall& call = list_calls_[call_id];
   for (Family f : config_.families) {
     sdk::HttpRequest req;
-    req.url =
-        config_.rest(f) + (f == Family::spot ? "/api/v2/symbols" : "/api/v1/contracts/active");
+    req.url = config_.rest(f) + (f == Family::futures      ? "/api/v1/contracts/active"
+                                 : config_.spot_symbols_v1 ? "/api/v1/symbols"
+                                                           : "/api/v2/symbols");
     const uint64_t token = next_token_++;
     http_tasks_[token] = HttpTask{HttpTask::Kind::markets, f, call_id, {}, 0, 0};
     if (host().http_request(req, token) == ASTRA_OK) {
@@ -279,6 +280,17 @@ void KucoinConnector::finish_markets(const HttpTask& task, const sdk::HttpRespon
 
 void KucoinConnector::request_token(Family f) {
   FamilyState& fs = fam(f);
+  // A configured endpoint (replays): no token handshake, and so no advertised ping contract:
+  // the plugin sends no pings and expects no pongs on it.
+  fs.keepalive = config_.ws(f).empty();
+  if (!fs.keepalive) {
+    fs.phase = Phase::token;
+    if (!open_socket(f, config_.ws(f), {})) {
+      fs.phase = Phase::idle;
+      schedule_reconnect(f);
+    }
+    return;
+  }
   sdk::HttpRequest req;
   req.method = "POST";
   req.url = config_.rest(f) + "/api/v1/bullet-public";
@@ -325,14 +337,19 @@ void KucoinConnector::finish_token(const HttpTask& task, const sdk::HttpResponse
     fs.ping_interval_ms = std::clamp<uint32_t>(interval.get<uint32_t>(), 1000, 120'000);
   if (timeout.is_number_unsigned())
     fs.ping_timeout_ms = std::clamp<uint32_t>(timeout.get<uint32_t>(), 1000, 120'000);
-  std::string url = endpoint.get<std::string>();
+  if (!open_socket(task.family, endpoint.get<std::string>(), tok.get<std::string>()))
+    return fail("ws_open refused");
+}
+
+bool KucoinConnector::open_socket(Family f, std::string url, std::string_view token) {
   url += url.find('?') == std::string::npos ? '?' : '&';
-  url += "token=" + sdk::percent_encode(tok.get<std::string>());
-  url += "&connectId=astra" + std::to_string(next_token_++);
+  if (!token.empty()) url += "token=" + sdk::percent_encode(token) + "&";
+  url += "connectId=astra" + std::to_string(next_token_++);
   uint64_t conn = 0;
-  if (host().ws_open(url, conn) != ASTRA_OK || conn == 0) return fail("ws_open refused");
-  fs.conn = conn;
-  fs.phase = Phase::connecting;
+  if (host().ws_open(url, conn) != ASTRA_OK || conn == 0) return false;
+  fam(f).conn = conn;
+  fam(f).phase = Phase::connecting;
+  return true;
 }
 
 void KucoinConnector::on_ws_open(uint64_t conn) {
@@ -354,7 +371,8 @@ void KucoinConnector::on_welcome(Family f) {
   send_topics(f, true, book_prefix(f), {fs.books.begin(), fs.books.end()});
   send_topics(f, true, trade_prefix(f), {fs.trades.begin(), fs.trades.end()});
   cancel_timer(fs.ping_timer);
-  fs.ping_timer = start_timer(fs.ping_interval_ms, {TimerTask::Kind::ping, f, {}});
+  if (fs.keepalive)
+    fs.ping_timer = start_timer(fs.ping_interval_ms, {TimerTask::Kind::ping, f, {}});
 }
 
 void KucoinConnector::send_topics(Family f, bool subscribe, std::string_view prefix,
@@ -568,6 +586,8 @@ void KucoinConnector::resync(Book& b, uint32_t reason) {
 std::string KucoinConnector::snapshot_url(const Market& m, uint32_t depth) const {
   if (m.family == Family::futures)
     return config_.futures_rest + "/api/v1/level2/snapshot?symbol=" + m.venue_symbol;
+  if (depth == 0)
+    return config_.spot_rest + "/api/v3/market/orderbook/level2?symbol=" + m.venue_symbol;
   return config_.spot_rest + "/api/v1/market/orderbook/level2_" + std::to_string(depth) +
          "?symbol=" + m.venue_symbol;
 }

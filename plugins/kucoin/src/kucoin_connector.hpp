@@ -52,6 +52,7 @@ class KucoinConnector : public sdk::Connector {
     uint32_t ping_timeout_ms = 10000;
     uint64_t ping_timer = 0;
     uint64_t pong_deadline = 0;  // running while a ping is unanswered
+    bool keepalive = true;       // JSON pings (false on a configured endpoint: no contract)
     uint32_t reconnects = 0;
     uint64_t reconnect_timer = 0;
     uint64_t bullet_generation = 0;
@@ -98,6 +99,8 @@ class KucoinConnector : public sdk::Connector {
   // Connection: token, open, welcome, pings.
   void request_token(Family f);
   void finish_token(const HttpTask& task, const sdk::HttpResponse& r);
+  // ws_open of `url` (+ token when not empty, + connectId); false when the host refuses.
+  bool open_socket(Family f, std::string url, std::string_view token);
   void on_welcome(Family f);
   void send_topics(Family f, bool subscribe, std::string_view prefix,
                    const std::vector<std::string>& symbols);

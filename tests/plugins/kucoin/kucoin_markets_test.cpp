@@ -109,3 +109,64 @@ TEST(KucoinMarkets, UnknownMarketIsNotFound) {
 
 }  // namespace
 }  // namespace kucoin_test
+
+namespace kucoin_test {
+namespace {
+
+// Settings for replaying older captures: v1 symbols, the full v3 snapshot, and a fixed WebSocket
+// endpoint instead of the token handshake (such captures hold no bullet-public exchange).
+TEST(KucoinReplaySettings, V1SymbolsFullSnapshotAndAFixedEndpoint) {
+  ASTRA_REQUIRE_SHARED(cap, "recordings/kucoin-spot.capture.jsonl");
+  FakeHost host(plugin().api());
+  std::string error;
+  ASSERT_EQ(host.create(json{{"spot",
+                              {{"rest", "http://127.0.0.1:18090"},
+                               {"symbols", "v1"},
+                               {"ws", "wss://push-private.kucoin.com/endpoint"}}},
+                             {"families", {"spot"}},
+                             {"snapshot_depth", "full"}}
+                            .dump(),
+                        &error),
+            ASTRA_OK)
+      << error;
+  ASSERT_EQ(host.list_markets(1), ASTRA_OK);
+  const auto lists = host.pending_requests("/api/v1/symbols");
+  ASSERT_EQ(lists.size(), 1u);
+  host.respond(lists[0]->token, 200, capture_http_body("/api/v1/symbols"));
+  ASSERT_EQ(host.completions_of(1).size(), 1u);
+
+  ASSERT_EQ(host.subscribe("KUCOIN-SPOT-BSV-USDT", ASTRA_DATA_ORDERBOOK), ASTRA_OK);
+  EXPECT_TRUE(host.pending_requests("bullet-public").empty()) << "no token handshake";
+  ASSERT_EQ(host.connections().size(), 1u);
+  EXPECT_EQ(host.connections()[0].url.rfind("wss://push-private.kucoin.com/endpoint?connectId=", 0),
+            0u)
+      << host.connections()[0].url;
+  const uint64_t conn = host.connections()[0].id;
+  host.ws_open_ok(conn);
+  host.ws_message(conn, welcome_frame());
+  // No advertised ping contract on a configured endpoint: no pings, no pong deadline.
+  host.advance(120'000);
+  ASSERT_NE(host.connection(conn), nullptr);
+  EXPECT_FALSE(host.connection(conn)->closed);
+  const auto subs = sent_json(host, conn);
+  ASSERT_EQ(subs.size(), 1u) << "the subscription only";
+  EXPECT_EQ(subs[0]["topic"], "/market/level2:BCHSV-USDT");
+  host.ws_message(conn, R"({"data":{"sequenceStart":5,"symbol":"BCHSV-USDT","changes":{"asks":[],)"
+                        R"("bids":[]},"sequenceEnd":5},"subject":"trade.l2update",)"
+                        R"("topic":"/market/level2:BCHSV-USDT","type":"message"})");
+  EXPECT_EQ(host.pending_requests("/api/v3/market/orderbook/level2?symbol=BCHSV-USDT").size(), 1u);
+}
+
+TEST(KucoinReplaySettings, BadValuesAreRejectedWithTheKeyNamed) {
+  for (const char* bad : {R"({"spot":{"symbols":"v3"}})", R"({"spot":{"ws":"http://x"}})",
+                          R"({"futures":{"symbols":"v1"}})", R"({"snapshot_depth":"half"})",
+                          R"({"snapshot_depth":50})"}) {
+    FakeHost host(plugin().api());
+    std::string error;
+    EXPECT_NE(host.create(bad, &error), ASTRA_OK) << bad;
+    EXPECT_FALSE(error.empty()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace kucoin_test
