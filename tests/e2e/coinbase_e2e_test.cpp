@@ -33,7 +33,8 @@ using namespace std::chrono_literals;
 constexpr const char* kBtc = "COINBASE-SPOT-BTC-USD";
 constexpr const char* kEth = "COINBASE-SPOT-ETH-USD";
 
-std::string config_yaml(uint16_t sim_port, int metrics_port, const std::filesystem::path& dir) {
+std::string config_yaml(uint16_t sim_port, int metrics_port, const std::filesystem::path& dir,
+                        bool exchange) {
   const std::string url = "127.0.0.1:" + std::to_string(sim_port);
   return "server:\n  listen: 127.0.0.1\n  port: 0\n  metrics_port: " +
          std::to_string(metrics_port) + "\nstate: " + (dir / "astra.db").string() +
@@ -41,7 +42,7 @@ std::string config_yaml(uint16_t sim_port, int metrics_port, const std::filesyst
          "\nlog_level: info\n"
          "venues:\n  coinbase:\n    enabled: true\n"
          "    rest: http://" +
-         url + "\n    ws: ws://" + url + "\n";
+         url + "\n    ws: ws://" + url + "\n" + (exchange ? "    feed: exchange\n" : "");
 }
 
 bool same_decimal(std::string_view a, std::string_view b) {
@@ -52,8 +53,14 @@ bool same_decimal(std::string_view a, std::string_view b) {
 
 class CoinbaseEndToEnd : public ::testing::Test {
  protected:
+  virtual bool exchange_feed() const { return false; }
+
   void SetUp() override {
     astra::sim::coinbase::Options options;
+    if (exchange_feed()) {
+      options.feed = astra::sim::coinbase::Feed::exchange;
+      options.products = {"BTC-USD", "ETH-USD"};
+    }
     options.seed = 42;
     options.rate = 20ms;
     std::string error;
@@ -64,8 +71,8 @@ class CoinbaseEndToEnd : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     metrics_port_ = free_port();
-    gateway_ =
-        std::make_unique<GatewayProcess>(dir_, config_yaml(sim_->port(), metrics_port_, dir_));
+    gateway_ = std::make_unique<GatewayProcess>(
+        dir_, config_yaml(sim_->port(), metrics_port_, dir_, exchange_feed()));
     ASSERT_FALSE(gateway_->api_key().empty()) << "no API key printed:\n" << gateway_->output();
     ASSERT_GT(gateway_->port(), 0) << "no listening line:\n" << gateway_->output();
     for (int i = 0; i < 100; ++i) {
@@ -206,19 +213,21 @@ TEST_F(CoinbaseEndToEnd, TradesStreamCarriesTheTakerSideTheSimulatorGenerated) {
 TEST_F(CoinbaseEndToEnd, MarketsListEveryFamilyTheSimulatorServes) {
   const auto res = http_get(gateway_->port(), "/markets?exchange=COINBASE", key());
   ASSERT_EQ(res.status, 200) << res.body;
-  std::map<std::string, std::string> types;  // symbol -> assetType
+  std::map<std::string, std::string> types;  // symbol -> assetType/status
   simdjson::ondemand::parser parser;
   simdjson::padded_string json(res.body);
   auto doc = parser.iterate(json);
   auto list = doc.get_array();
   for (auto m : list) {
     const std::string symbol(std::string_view(m["symbol"].get_string()));
-    types[symbol] = std::string(std::string_view(m["assetType"].get_string()));
+    std::string type(std::string_view(m["assetType"].get_string()));
+    types[symbol] = type + "/" + std::string(std::string_view(m["status"].get_string()));
   }
-  const std::map<std::string, std::string> expected = {{"COINBASE-SPOT-BTC-USD", "SPOT"},
-                                                       {"COINBASE-SPOT-ETH-USD", "SPOT"},
-                                                       {"COINBASE-FUT-BIT-USD-261231", "FUT"},
-                                                       {"COINBASE-PERP-ETH-USDC", "PERP"}};
+  const std::map<std::string, std::string> expected = {
+      {"COINBASE-SPOT-BTC-USD", "SPOT/TRADING"},
+      {"COINBASE-SPOT-ETH-USD", "SPOT/TRADING"},
+      {"COINBASE-FUT-BIT-USD-261231", "FUT/TRADING"},
+      {"COINBASE-PERP-ETH-USDC", "PERP/TRADING"}};
   EXPECT_EQ(types, expected) << res.body;
 }
 
@@ -277,6 +286,57 @@ TEST_F(CoinbaseEndToEnd, BadInputGetsClearErrors) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("\"code\""), std::string::npos) << bad.body;
   EXPECT_EQ(http_get(port, "/markets?exchange=COINBASE", "").status, 401);
+}
+
+// The same gateway on the Exchange feed (feed: exchange): level2_batch snapshot + l2update and
+// matches, whose `side` is the maker's; the client must see the taker side.
+class CoinbaseExchangeEndToEnd : public CoinbaseEndToEnd {
+ protected:
+  bool exchange_feed() const override { return true; }
+};
+
+TEST_F(CoinbaseExchangeEndToEnd, WebSocketBookEqualsSimulatorBook) {
+  WsClient ws(gateway_->port(), std::string("/ws?market=") + kEth + "&dataType=ORDERBOOK", key());
+  ClientBook book;
+  for (int check = 0; check < 5; ++check) {
+    std::this_thread::sleep_for(60ms);
+    sim_->pause();
+    ASSERT_TRUE(catch_up(ws, book, "ETH-USD")) << "check " << check << "\n" << gateway_->output();
+    expect_quiet(ws, book);
+    sim_->resume();
+  }
+  EXPECT_EQ(book.snapshots, 1);
+  EXPECT_EQ(book.resets, 0);
+  EXPECT_GT(book.updates, 5u);
+}
+
+TEST_F(CoinbaseExchangeEndToEnd, TradesCarryTheTakerSide) {
+  WsClient ws(gateway_->port(), std::string("/ws?market=") + kBtc + "&dataType=TRADE", key());
+  std::vector<std::pair<std::string, std::string>> seen;  // id, side
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (seen.size() < 20 && std::chrono::steady_clock::now() < deadline) {
+    auto msg = ws.read(200ms);
+    if (!msg) continue;
+    simdjson::ondemand::parser parser;
+    simdjson::padded_string json(*msg);
+    auto doc = parser.iterate(json);
+    for (auto t : doc["trades"].get_array())
+      seen.emplace_back(std::string(std::string_view(t["id"].get_string())),
+                        std::string(std::string_view(t["side"].get_string())));
+  }
+  ASSERT_GE(seen.size(), 20u) << gateway_->output();
+  sim_->pause();
+  std::map<std::string, bool> taker_buys;
+  for (const auto& t : sim_->trades("BTC-USD"))
+    taker_buys[t.trade_id] = t.taker_buys;
+  int buys = 0;
+  for (const auto& [id, side] : seen) {
+    ASSERT_TRUE(taker_buys.count(id)) << "trade " << id;
+    EXPECT_EQ(side, taker_buys[id] ? "BUY" : "SELL") << "trade " << id;
+    buys += side == "BUY";
+  }
+  EXPECT_GT(buys, 0);
+  EXPECT_LT(buys, static_cast<int>(seen.size()));
 }
 
 }  // namespace
