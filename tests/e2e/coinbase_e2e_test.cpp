@@ -84,6 +84,11 @@ class CoinbaseEndToEnd : public ::testing::Test {
 
   void TearDown() override {
     if (gateway_) {
+      // The test's API clients are gone; let the gateway finish their sessions before SIGTERM.
+      // (Stopping with a session still closing can crash `astra serve` at exit: a host bug,
+      // WebsocketSession destroyed in ~io_context, reported with this test.)
+      for (int i = 0; i < 40 && ws_clients() != 0; ++i)
+        std::this_thread::sleep_for(25ms);
       EXPECT_EQ(gateway_->stop(), 0) << gateway_->output();
     }
     gateway_.reset();
@@ -92,6 +97,15 @@ class CoinbaseEndToEnd : public ::testing::Test {
   }
 
   const std::string& key() const { return gateway_->api_key(); }
+
+  // The gateway's astra_ws_clients gauge; -1 when unreadable.
+  int ws_clients() {
+    const auto m = http_get(metrics_port_, "/metrics", "");
+    const std::string name = "\nastra_ws_clients ";
+    const auto at = m.body.find(name);
+    if (m.status != 200 || at == std::string::npos) return -1;
+    return std::atoi(m.body.c_str() + at + name.size());
+  }
 
   // Reads `ws` until `book` equals the simulator's current book of `product` (the simulator is
   // paused), bounded. True when equal.

@@ -191,7 +191,7 @@ TEST(CoinbaseMarkets, AdvancedFuturesWithAnEmptyStatusTrade) {
   std::string error;
   ASSERT_TRUE(astra::coinbase::parse_advanced_products(body, out, error)) << error;
   ASSERT_EQ(out.size(), 3u);
-  EXPECT_EQ(out[0].symbol, "COINBASE-FUT-BIT-USD-240329");
+  EXPECT_EQ(out[0].symbol, "COINBASE-FUT-BIT-USD-240426");
   EXPECT_EQ(out[0].status, "TRADING");
   EXPECT_EQ(out[1].symbol, "COINBASE-PERP-ETH-USDC");
   EXPECT_EQ(out[1].status, "HALTED") << "trading_disabled still halts";
