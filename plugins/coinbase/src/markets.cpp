@@ -44,12 +44,16 @@ std::string upper(std::string s) {
 }
 
 // Status words of both APIs: "online", "offline", "internal", "delisted"; flags override.
+// Advanced Trade sends futures with an empty status (recorded FCM and INTX products, ccxt
+// coinbase.ts): for them the flags alone decide.
 const char* status_of(const json& p) {
   const std::string s = string_of(p, "status");
   if (s == "delisted") return "DELISTED";
   if (flag(p, "trading_disabled") || flag(p, "is_disabled") || flag(p, "cancel_only"))
     return "HALTED";
-  if (s == "online") return flag(p, "post_only") ? "PRE_TRADING" : "TRADING";
+  const bool future_without_status = s.empty() && string_of(p, "product_type") == "FUTURE";
+  if (s == "online" || future_without_status)
+    return flag(p, "post_only") ? "PRE_TRADING" : "TRADING";
   return "HALTED";
 }
 

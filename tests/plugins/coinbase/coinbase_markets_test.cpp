@@ -164,3 +164,39 @@ TEST(CoinbaseMarkets, AdvancedProductsFollowCursorPages) {
 
 }  // namespace
 }  // namespace coinbase_test
+
+namespace coinbase_test {
+namespace {
+
+// Advanced Trade sends futures with "status":"" (real FCM and INTX entries recorded by ccxt in
+// ts/src/coinbase.ts, trimmed to the fields the plugin reads): they trade, flags decide.
+TEST(CoinbaseMarkets, AdvancedFuturesWithAnEmptyStatusTrade) {
+  const char* body = R"({"products":[
+ {"product_id":"BIT-26APR24-CDE","base_increment":"1","quote_increment":"0.01","quote_min_size":"0",
+  "base_min_size":"1","is_disabled":false,"status":"","cancel_only":false,"post_only":false,
+  "trading_disabled":false,"product_type":"FUTURE","quote_currency_id":"USD","base_currency_id":"",
+  "price_increment":"5","future_product_details":{"contract_code":"BIT",
+  "contract_expiry":"2024-04-26T15:00:00Z","contract_size":"0.01","contract_root_unit":"BTC",
+  "contract_expiry_type":"EXPIRING"}},
+ {"product_id":"ETH-PERP-INTX","base_increment":"0.0001","quote_increment":"0.01",
+  "quote_min_size":"10","base_min_size":"0.0001","is_disabled":false,"status":"",
+  "cancel_only":false,"post_only":false,"trading_disabled":true,"product_type":"FUTURE",
+  "quote_currency_id":"USDC","base_currency_id":"","price_increment":"0.01",
+  "future_product_details":{"contract_code":"ETH","contract_expiry":null,"contract_size":"1",
+  "contract_root_unit":"ETH","contract_expiry_type":"PERPETUAL"}},
+ {"product_id":"SOL-USD","base_currency_id":"SOL","quote_currency_id":"USD","status":"",
+  "price_increment":"0.01","base_increment":"0.001","product_type":"SPOT"}
+]})";
+  std::vector<astra::coinbase::Market> out;
+  std::string error;
+  ASSERT_TRUE(astra::coinbase::parse_advanced_products(body, out, error)) << error;
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].symbol, "COINBASE-FUT-BIT-USD-240426");
+  EXPECT_EQ(out[0].status, "TRADING");
+  EXPECT_EQ(out[1].symbol, "COINBASE-PERP-ETH-USDC");
+  EXPECT_EQ(out[1].status, "HALTED") << "trading_disabled still halts";
+  EXPECT_EQ(out[2].status, "HALTED") << "a spot product without status is not assumed live";
+}
+
+}  // namespace
+}  // namespace coinbase_test
