@@ -9,7 +9,7 @@ namespace astra::host {
 using nlohmann::json;
 
 std::string sandbox_settings(const std::string& venue_id, const std::string& settings_json,
-                             uint16_t port) {
+                             uint16_t port, uint16_t second_port) {
   json settings = json::parse(settings_json.empty() ? "{}" : settings_json, nullptr, false);
   if (!settings.is_object()) settings = json::object();
   const std::string host = "127.0.0.1:" + std::to_string(port);
@@ -18,6 +18,22 @@ std::string sandbox_settings(const std::string& venue_id, const std::string& set
   if (venue_id == "binance") {
     // The simulator serves Binance spot; the derivative families have no simulator yet.
     overlay = {{"families", {"spot"}}, {"spot", {{"rest", http}, {"ws", ws}}}};
+  } else if (venue_id == "okx") {
+    overlay = {{"rest", http}, {"ws", ws}};
+  } else if (venue_id == "coinbase") {
+    overlay = {{"feed", "advanced"}, {"rest", http}, {"ws", ws}};
+  } else if (venue_id == "huobi") {
+    overlay = {{"families", {"spot", "coin_swap", "linear_swap"}},
+               {"spot", {{"rest", http}, {"ws", ws + "/ws"}, {"feed", ws + "/feed"}}},
+               {"coin_swap", {{"rest", http}, {"ws", ws + "/swap-ws"}}},
+               {"linear_swap", {{"rest", http}, {"ws", ws + "/linear-swap-ws"}}}};
+  } else if (venue_id == "kucoin") {
+    // The full order book needs an API key; the simulator, like KuCoin, serves the top 100.
+    const std::string futures = "http://127.0.0.1:" + std::to_string(second_port);
+    overlay = {{"families", {"spot", "futures"}},
+               {"snapshot_depth", 100},
+               {"spot", {{"rest", http}}},
+               {"futures", {{"rest", futures}}}};
   } else {
     return {};
   }
@@ -43,7 +59,8 @@ core::Result<std::unique_ptr<Sandbox>> Sandbox::start(core::Config& config, Logg
     if (!running)
       return core::make_error(ASTRA_E_UNAVAILABLE, "sandbox_failed",
                               "sandbox: cannot start the " + venue.id + " simulator: " + error);
-    const std::string settings = sandbox_settings(venue.id, venue.settings_json, running->port());
+    const std::string settings =
+        sandbox_settings(venue.id, venue.settings_json, running->port(), running->second_port());
     if (settings.empty()) {
       venue.enabled = false;
       log.warn("sandbox: venue " + venue.id + " has no sandbox settings; it stays off");

@@ -23,6 +23,8 @@ class RunningSim {
  public:
   virtual ~RunningSim() = default;
   virtual uint16_t port() const = 0;
+  // A second host where the venue has one (KuCoin futures); 0 when it has none.
+  virtual uint16_t second_port() const { return 0; }
   // One line for people: what is served where.
   virtual std::string describe() const = 0;
   // One line of counters, for the log when it stops.
