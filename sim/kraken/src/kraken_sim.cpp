@@ -383,6 +383,8 @@ class KrakenSim::Impl {
       std::vector<Fill> fills;
       for (auto& mp : markets_) {
         Market& m = *mp;
+        TopView before;
+        if (!m.spot()) before = TopView{m.book.bids(), m.book.asks()};
         for (int i = 0; i < options_.actions_per_tick; ++i) {
           fills.clear();
           m.flow.step(m.book, fills);
@@ -392,7 +394,7 @@ class KrakenSim::Impl {
         if (m.spot())
           spot_book_updates(m, now, out);
         else
-          futures_book_deltas(m, now, out);
+          futures_book_deltas(m, before, now, out);
       }
     }
     publish(out);
@@ -458,8 +460,11 @@ class KrakenSim::Impl {
     }
   }
 
-  // One `book` message per changed level, each with the next seq.
-  void futures_book_deltas(Market& m, int64_t now, std::vector<Outgoing>& out) {
+  // One `book` message per changed level, each with the next seq. The engine reports each
+  // level's final total for the tick; they go out with every reduction first, so no book a
+  // subscriber passes through is crossed (every level it holds is in the tick's final book).
+  void futures_book_deltas(Market& m, const TopView& before, int64_t now,
+                           std::vector<Outgoing>& out) {
     const BookChanges changes = m.book.take_changes();
     auto emit = [&](const Level& l, bool buy_side) {
       const uint64_t seq = ++m.seq;
@@ -473,10 +478,17 @@ class KrakenSim::Impl {
                      book_delta_json(m.ws_name(), buy_side, seq, m.price_text(l.price),
                                      m.qty_text(l.qty), now / 1000)});
     };
-    for (const Level& l : changes.bids)
-      emit(l, true);
-    for (const Level& l : changes.asks)
-      emit(l, false);
+    auto old_qty = [](const std::vector<Level>& side, int64_t price) {
+      for (const Level& l : side)
+        if (l.price == price) return l.qty;
+      return int64_t{0};
+    };
+    for (const bool reductions : {true, false}) {
+      for (const Level& l : changes.bids)
+        if ((l.qty < old_qty(before.bids, l.price)) == reductions) emit(l, true);
+      for (const Level& l : changes.asks)
+        if ((l.qty < old_qty(before.asks, l.price)) == reductions) emit(l, false);
+    }
   }
 
   void publish(const std::vector<Outgoing>& out) {
