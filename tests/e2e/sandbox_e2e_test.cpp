@@ -27,6 +27,7 @@ struct Venue {
 const Venue kVenues[] = {{"binance", "BINANCE", "BINANCE-SPOT-BTC-USDT"},
                          {"coinbase", "COINBASE", "COINBASE-SPOT-BTC-USD"},
                          {"huobi", "HUOBI", "HUOBI-SPOT-BTC-USDT"},
+                         {"kraken", "KRAKEN", "KRAKEN-SPOT-XBT-USD"},
                          {"kucoin", "KUCOIN", "KUCOIN-SPOT-BTC-USDT"},
                          {"okx", "OKX", "OKX-SPOT-BTC-USDT"}};
 

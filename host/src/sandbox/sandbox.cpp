@@ -27,6 +27,10 @@ std::string sandbox_settings(const std::string& venue_id, const std::string& set
                {"spot", {{"rest", http}, {"ws", ws + "/ws"}, {"feed", ws + "/feed"}}},
                {"coin_swap", {{"rest", http}, {"ws", ws + "/swap-ws"}}},
                {"linear_swap", {{"rest", http}, {"ws", ws + "/linear-swap-ws"}}}};
+  } else if (venue_id == "kraken") {
+    overlay = {{"families", {"spot", "futures"}},
+               {"spot", {{"rest", http}, {"ws", ws + "/v2"}}},
+               {"futures", {{"rest", http}, {"ws", ws + "/ws/v1"}}}};
   } else if (venue_id == "kucoin") {
     // The full order book needs an API key; the simulator, like KuCoin, serves the top 100.
     const std::string futures = "http://127.0.0.1:" + std::to_string(second_port);

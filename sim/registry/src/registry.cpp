@@ -3,6 +3,7 @@
 #include <astra/sim/binance/binance_sim.hpp>
 #include <astra/sim/coinbase/coinbase_sim.hpp>
 #include <astra/sim/huobi/huobi_sim.hpp>
+#include <astra/sim/kraken/kraken_sim.hpp>
 #include <astra/sim/kucoin/kucoin_sim.hpp>
 #include <astra/sim/okx/okx_sim.hpp>
 
@@ -77,6 +78,11 @@ const std::map<std::string, Starter, std::less<>>& starters() {
          return start_as<huobi::HuobiSim>(huobi::Options{}, &huobi::Options::symbols, s,
                                           "htx spot, coin and linear swaps (REST + gzip WS)",
                                           error);
+       }},
+      {"kraken",
+       [](const SimSettings& s, std::string& error) {
+         return start_as<kraken::KrakenSim>(kraken::Options{}, &kraken::Options::symbols, s,
+                                            "kraken spot ws v2 and futures (REST + WS)", error);
        }},
       {"kucoin",
        [](const SimSettings& s, std::string& error) {
