@@ -164,6 +164,12 @@ INSTANTIATE_TEST_SUITE_P(
                        R"({"families":["spot"],"spot":{"ws":"wss://ws.kraken.com"}})", 8},
         VenueRecording{"kraken", "kraken-futures.capture.jsonl", R"({"families":["futures"]})", 6},
         VenueRecording{"huobi", "huobi-spot.capture.jsonl", R"({"families":["spot"]})", 7},
+        // The recording used the feed's old host name (ws-feed.pro.coinbase.com); the plugin's
+        // default is today's ws-feed.exchange.coinbase.com.
+        VenueRecording{"coinbase", "coinbase-exchange.capture.jsonl",
+                       R"({"feed":"exchange","exchange_book_channel":"level2",)"
+                       R"("ws":"wss://ws-feed.pro.coinbase.com"})",
+                       6},
         VenueRecording{"huobi", "huobi-coin-swap.capture.jsonl", R"({"families":["coin_swap"]})",
                        3},
         VenueRecording{"huobi", "huobi-linear-swap.capture.jsonl",
