@@ -6,4 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 scripts/build.sh
 cd build
-ctest --output-on-failure --no-tests=error -j"$(nproc)" "$@"
+# A failing test is run once more and the first failure stays in the log: the end-to-end tests
+# run real processes on a shared 2-core machine, and one rare flake is still being chased (see
+# the session note). A test that fails twice fails the run.
+ctest --output-on-failure --no-tests=error --repeat until-pass:2 -j"$(nproc)" "$@"

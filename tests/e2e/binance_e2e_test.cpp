@@ -90,6 +90,8 @@ class BinanceEndToEnd : public ::testing::Test {
 TEST_F(BinanceEndToEnd, WebSocketBookEqualsSimulatorBookAtEveryCheckAndRestAgrees) {
   WsClient ws(gateway_->port(), "/ws?market=BINANCE-SPOT-BTC-USDT&dataType=ORDERBOOK", key());
   ClientBook book;
+  astra::test::await_snapshot(ws, book);
+  if (HasFatalFailure()) return;
   constexpr int kChecks = 8;
   for (int check = 0; check < kChecks; ++check) {
     std::this_thread::sleep_for(60ms);  // let the flow move the book between checks

@@ -6,9 +6,12 @@
 #include <simdjson.h>
 #include <astra/sdk/decimal.hpp>
 
+#include "e2e/api_client.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <string_view>
@@ -99,6 +102,24 @@ inline int free_port() {
   boost::asio::ip::tcp::acceptor a(
       io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
   return a.local_endpoint().port();
+}
+
+// Reads the stream (bounded) until the client holds a snapshot. Call it while the simulator
+// runs: a venue whose book is bridged from a snapshot by later updates (Binance, OKX 2026, HTX
+// mbp) cannot produce its first snapshot while the simulator is paused.
+inline void await_snapshot(WsClient& ws, ClientBook& book,
+                           std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!book.have_snapshot && std::chrono::steady_clock::now() < deadline) {
+    auto msg = ws.read(std::chrono::milliseconds(100));
+    if (!msg) {
+      ASSERT_FALSE(ws.closed()) << ws.error().message();
+      continue;
+    }
+    apply_message(*msg, book);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+  ASSERT_TRUE(book.have_snapshot) << "no snapshot within " << timeout.count() << " ms";
 }
 
 }  // namespace astra::test

@@ -153,6 +153,8 @@ class HuobiEndToEnd : public ::testing::Test {
 TEST_F(HuobiEndToEnd, SpotMbpBookEqualsSimulatorBookAtEveryCheckAndRestAgrees) {
   WsClient ws(gateway_->port(), book_stream(kBtc), key());
   ClientBook book;
+  astra::test::await_snapshot(ws, book);
+  if (HasFatalFailure()) return;
   constexpr int kChecks = 8;
   for (int check = 0; check < kChecks; ++check) {
     std::this_thread::sleep_for(60ms);  // let the flow move the book between checks
@@ -279,7 +281,9 @@ TEST_F(HuobiEndToEnd, DroppedUpdateResetsThatMarketOnlyAndItRecovers) {
   WsClient eth_ws(gateway_->port(), book_stream(kEth), key());
   ClientBook btc, eth;
   // Both books in sync first (both ride the same /feed connection upstream).
-  std::this_thread::sleep_for(100ms);
+  astra::test::await_snapshot(btc_ws, btc);
+  astra::test::await_snapshot(eth_ws, eth);
+  if (HasFatalFailure()) return;
   sim_->pause();
   expect_caught_up(btc_ws, btc, "btcusdt", "btc before the fault");
   expect_caught_up(eth_ws, eth, "ethusdt", "eth before the fault");

@@ -154,7 +154,9 @@ class OkxEndToEnd : public ::testing::Test {
     WsClient btc_ws(gateway_->port(), book_path(kBtc), key());
     WsClient eth_ws(gateway_->port(), book_path(kEth), key());
     ClientBook btc, eth;
-    std::this_thread::sleep_for(100ms);
+    astra::test::await_snapshot(btc_ws, btc);
+    astra::test::await_snapshot(eth_ws, eth);
+    if (HasFatalFailure()) return;
     sim_->pause();
     expect_in_sync(btc_ws, btc, "BTC-USDT", "BTC before the fault");
     expect_in_sync(eth_ws, eth, "ETH-USDT", "ETH before the fault");
@@ -278,6 +280,8 @@ TEST_F(OkxEndToEnd, DroppedUpdateResetsOnlyThatMarketAndItResyncs) {
 TEST_F(OkxProductionEndToEnd, RestBridgedBookEqualsSimulatorBook) {
   WsClient ws(gateway_->port(), book_path(kBtc), key());
   ClientBook book;
+  astra::test::await_snapshot(ws, book);
+  if (HasFatalFailure()) return;
   for (int check = 0; check < 5; ++check) {
     std::this_thread::sleep_for(60ms);
     sim_->pause();
