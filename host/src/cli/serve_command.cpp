@@ -133,6 +133,9 @@ bool serve_clients(const core::ServerConfig& server_config, Engine& engine,
     threads.emplace_back([&client_io] { client_io.run(); });
   for (auto& t : threads)
     t.join();
+  // Stop the engine before the sessions go: its thread publishes to them, and a publish that
+  // holds the last reference to a session would destroy it after its io_context is gone.
+  engine.stop();
   return true;
 }
 
@@ -203,9 +206,9 @@ int serve_command(Context& ctx) {
   if (enabled == 0) log.warn("no venue is enabled in " + config_path);
   engine.start();
 
-  // The client side lives in this block so that its io_context, and with it every handler
+  // The client side lives in its own function so that its io_context, and with it every handler
   // still queued at shutdown (each may hold the last reference to a session), is destroyed while
-  // the engine is still running: a session's destructor unsubscribes through it.
+  // the engine object still exists (stopped): a session's destructor unsubscribes through it.
   if (!serve_clients(config->server, engine, **keys, metrics, log, ctx)) {
     engine.stop();
     return kExitFailure;
