@@ -5,41 +5,16 @@
 #include <benchmark/benchmark.h>
 #include <astra/sdk/checksum.hpp>
 #include <astra/sdk/l2_book.hpp>
-#include <nlohmann/json.hpp>
 
 #include "bench_data.hpp"
 
 namespace {
 
+using astra::bench::kOkxBooks;
+using astra::bench::okx_pushes;
+using astra::bench::Push;
 using astra::sdk::BookSide;
 using astra::sdk::L2Book;
-using nlohmann::json;
-
-const char* kOkxBooks = "fixtures/okx/ws_books_BTC-USDT_snapshot_plus_updates.jsonl";
-
-struct Push {
-  std::vector<std::pair<std::string, std::string>> bids, asks;
-};
-
-// The recorded snapshot and updates of OKX BTC-USDT, in order.
-const std::vector<Push>& okx_pushes() {
-  static const std::vector<Push> pushes = [] {
-    std::vector<Push> out;
-    for (const auto& line : astra::bench::shared_lines(kOkxBooks)) {
-      const json m = json::parse(line, nullptr, false);
-      if (!m.is_object() || !m.contains("data")) continue;
-      const json& d = m["data"][0];
-      Push p;
-      for (const auto& l : d["bids"])
-        p.bids.emplace_back(l[0].get<std::string>(), l[1].get<std::string>());
-      for (const auto& l : d["asks"])
-        p.asks.emplace_back(l[0].get<std::string>(), l[1].get<std::string>());
-      out.push_back(std::move(p));
-    }
-    return out;
-  }();
-  return pushes;
-}
 
 void apply(L2Book& book, const Push& p) {
   for (const auto& [price, size] : p.bids)

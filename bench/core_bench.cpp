@@ -7,40 +7,36 @@
 #include <astra/core/order_book.hpp>
 #include <astra/core/symbol.hpp>
 #include <astra/sdk/decimal.hpp>
-#include <nlohmann/json.hpp>
 
 #include "bench_data.hpp"
 
 namespace {
 
 using astra::core::Level;
-using nlohmann::json;
 
-const char* kOkxBooks = "fixtures/okx/ws_books_BTC-USDT_snapshot_plus_updates.jsonl";
+using astra::bench::kOkxBooks;
 
 struct Event {
   std::vector<Level> bids, asks;
 };
 
-std::vector<Level> levels_of(const json& arr) {
+std::vector<Level> levels_of(const std::vector<std::pair<std::string, std::string>>& text) {
   std::vector<Level> out;
-  for (const auto& l : arr) {
+  for (const auto& [price, quantity] : text) {
     Level level{};
-    astra::sdk::parse_decimal(l[0].get<std::string>(), level.price);
-    astra::sdk::parse_decimal(l[1].get<std::string>(), level.quantity);
+    astra::sdk::parse_decimal(price, level.price);
+    astra::sdk::parse_decimal(quantity, level.quantity);
     out.push_back(level);
   }
   return out;
 }
 
+// The recorded pushes as core levels (decimal), converted once.
 const std::vector<Event>& events() {
   static const std::vector<Event> all = [] {
     std::vector<Event> out;
-    for (const auto& line : astra::bench::shared_lines(kOkxBooks)) {
-      const json m = json::parse(line, nullptr, false);
-      if (!m.is_object() || !m.contains("data")) continue;
-      out.push_back(Event{levels_of(m["data"][0]["bids"]), levels_of(m["data"][0]["asks"])});
-    }
+    for (const auto& p : astra::bench::okx_pushes())
+      out.push_back(Event{levels_of(p.bids), levels_of(p.asks)});
     return out;
   }();
   return all;

@@ -5,27 +5,16 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <array>
-#include <cstdio>
 #include <string>
 
 #include "common/shared_dir.hpp"
+#include "e2e/run_command.hpp"
 
 namespace {
 
 using nlohmann::json;
 
-std::string run(const std::string& command, int& status) {
-  std::string out;
-  FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
-  if (!pipe) return out;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0)
-    out.append(buf.data(), n);
-  status = pclose(pipe);
-  return out;
-}
+using astra::test::run_command;
 
 constexpr const char* kSettings =
     R"('{"families":["spot"],"spot":{"symbols":"v1","ws":"wss://push-private.kucoin.com/endpoint"},"snapshot_depth":"full"}')";
@@ -33,10 +22,10 @@ constexpr const char* kSettings =
 TEST(KucoinReplay, RecordedSpotCaptureHasNoFalseGapsAndNoCrossedBooks) {
   ASTRA_REQUIRE_SHARED(capture, "recordings/kucoin-spot.capture.jsonl");
   int status = -1;
-  const std::string out =
-      run(std::string(ASTRA_BIN_DIR) + "/astra replay --venue kucoin --plugin-dir " +
-              ASTRA_PLUGIN_DIR + " --capture " + capture.string() + " --settings " + kSettings,
-          status);
+  const std::string out = run_command(
+      std::string(ASTRA_BIN_DIR) + "/astra replay --venue kucoin --plugin-dir " + ASTRA_PLUGIN_DIR +
+          " --capture " + capture.string() + " --settings " + kSettings,
+      status);
   ASSERT_EQ(status, 0) << out;
   const json s = json::parse(out, nullptr, false);
   ASSERT_TRUE(s.is_object()) << out;
@@ -67,7 +56,7 @@ TEST(KucoinReplay, RecordedSpotCaptureHasNoFalseGapsAndNoCrossedBooks) {
 TEST(KucoinReplay, DefaultSettingsAskForTodaysEndpoints) {
   ASTRA_REQUIRE_SHARED(capture, "recordings/kucoin-spot.capture.jsonl");
   int status = -1;
-  const std::string out = run(
+  const std::string out = run_command(
       std::string(ASTRA_BIN_DIR) + "/astra replay --venue kucoin --plugin-dir " + ASTRA_PLUGIN_DIR +
           " --capture " + capture.string() + R"( --settings '{"families":["spot"]}')",
       status);

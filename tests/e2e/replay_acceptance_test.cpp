@@ -5,29 +5,18 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "common/shared_dir.hpp"
+#include "e2e/run_command.hpp"
 
 namespace {
 
 using nlohmann::json;
 
-// Runs a command and returns its stdout (stderr is discarded: the log).
-std::string run(const std::string& command, int& status) {
-  std::string out;
-  FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
-  if (!pipe) return out;
-  std::array<char, 4096> buf{};
-  size_t n = 0;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0)
-    out.append(buf.data(), n);
-  status = pclose(pipe);
-  return out;
-}
+using astra::test::run_command;
 
 struct Expected {
   const char* capture;
@@ -44,9 +33,9 @@ TEST_P(BinanceReplay, NoFalseGapsNoCrossedBooksAndTheDocumentedFinalTop) {
   ASTRA_REQUIRE_SHARED(capture, std::string("recordings/") + e.capture);
   int status = -1;
   const std::string out =
-      run(std::string(ASTRA_BIN_DIR) + "/astra replay --venue binance" + " --plugin-dir " +
-              ASTRA_PLUGIN_DIR + " --capture " + capture.string(),
-          status);
+      run_command(std::string(ASTRA_BIN_DIR) + "/astra replay --venue binance" + " --plugin-dir " +
+                      ASTRA_PLUGIN_DIR + " --capture " + capture.string(),
+                  status);
   ASSERT_EQ(status, 0) << out;
   const json s = json::parse(out, nullptr, false);
   ASSERT_TRUE(s.is_object()) << out;
@@ -116,7 +105,7 @@ json replay_summary(const std::string& venue, const std::filesystem::path& captu
   std::string command = std::string(ASTRA_BIN_DIR) + "/astra replay --venue " + venue +
                         " --plugin-dir " + ASTRA_PLUGIN_DIR + " --capture " + capture.string();
   if (!settings.empty()) command += " --settings '" + settings + "'";
-  const std::string out = run(command, status);
+  const std::string out = run_command(command, status);
   EXPECT_EQ(status, 0) << command << "\n" << out;
   const json s = json::parse(out, nullptr, false);
   EXPECT_TRUE(s.is_object()) << command << "\n" << out;
