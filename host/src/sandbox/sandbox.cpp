@@ -1,49 +1,8 @@
 #include "sandbox/sandbox.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 
 namespace astra::host {
-
-using nlohmann::json;
-
-std::string sandbox_settings(const std::string& venue_id, const std::string& settings_json,
-                             uint16_t port, uint16_t second_port) {
-  json settings = json::parse(settings_json.empty() ? "{}" : settings_json, nullptr, false);
-  if (!settings.is_object()) settings = json::object();
-  const std::string host = "127.0.0.1:" + std::to_string(port);
-  const std::string http = "http://" + host, ws = "ws://" + host;
-  json overlay;
-  if (venue_id == "binance") {
-    // The simulator serves Binance spot; the derivative families have no simulator yet.
-    overlay = {{"families", {"spot"}}, {"spot", {{"rest", http}, {"ws", ws}}}};
-  } else if (venue_id == "okx") {
-    overlay = {{"rest", http}, {"ws", ws}};
-  } else if (venue_id == "coinbase") {
-    overlay = {{"feed", "advanced"}, {"rest", http}, {"ws", ws}};
-  } else if (venue_id == "huobi") {
-    overlay = {{"families", {"spot", "coin_swap", "linear_swap"}},
-               {"spot", {{"rest", http}, {"ws", ws + "/ws"}, {"feed", ws + "/feed"}}},
-               {"coin_swap", {{"rest", http}, {"ws", ws + "/swap-ws"}}},
-               {"linear_swap", {{"rest", http}, {"ws", ws + "/linear-swap-ws"}}}};
-  } else if (venue_id == "kraken") {
-    overlay = {{"families", {"spot", "futures"}},
-               {"spot", {{"rest", http}, {"ws", ws + "/v2"}}},
-               {"futures", {{"rest", http}, {"ws", ws + "/ws/v1"}}}};
-  } else if (venue_id == "kucoin") {
-    // The full order book needs an API key; the simulator, like KuCoin, serves the top 100.
-    const std::string futures = "http://127.0.0.1:" + std::to_string(second_port);
-    overlay = {{"families", {"spot", "futures"}},
-               {"snapshot_depth", 100},
-               {"spot", {{"rest", http}}},
-               {"futures", {{"rest", futures}}}};
-  } else {
-    return {};
-  }
-  settings.merge_patch(overlay);
-  return settings.dump();
-}
 
 core::Result<std::unique_ptr<Sandbox>> Sandbox::start(core::Config& config, Logger& log) {
   auto sandbox = std::unique_ptr<Sandbox>(new Sandbox());
@@ -63,8 +22,7 @@ core::Result<std::unique_ptr<Sandbox>> Sandbox::start(core::Config& config, Logg
     if (!running)
       return core::make_error(ASTRA_E_UNAVAILABLE, "sandbox_failed",
                               "sandbox: cannot start the " + venue.id + " simulator: " + error);
-    const std::string settings =
-        sandbox_settings(venue.id, venue.settings_json, running->port(), running->second_port());
+    const std::string settings = sim::gateway_settings(venue.id, venue.settings_json, *running);
     if (settings.empty()) {
       venue.enabled = false;
       log.warn("sandbox: venue " + venue.id + " has no sandbox settings; it stays off");

@@ -14,12 +14,6 @@
 
 namespace astra::host {
 
-// The settings that point venue `venue_id` at a simulator on 127.0.0.1:port (and second_port,
-// for a venue with two hosts), laid over the venue's own settings (JSON object text). Empty when
-// the venue has no sandbox mapping.
-std::string sandbox_settings(const std::string& venue_id, const std::string& settings_json,
-                             uint16_t port, uint16_t second_port = 0);
-
 class Sandbox {
  public:
   // Starts one simulator per enabled venue and rewrites config.venues to use them. An enabled

@@ -119,7 +119,7 @@ class CoinbaseSim::Impl {
   explicit Impl(Options options)
       : options_(std::move(options)),
         server_(ServerOptions{options_.ping_interval, options_.pong_timeout,
-                              options_.max_queued_messages}),
+                              options_.max_queued_messages, options_.tls, options_.faults}),
         timer_(server_.io()),
         heartbeat_timer_(server_.io()),
         started_(std::chrono::steady_clock::now()) {}

@@ -406,6 +406,10 @@ bool LoopbackServer::start(uint16_t port, std::string& error) {
     error = "already started";
     return false;
   }
+  if (shared_->options.tls) {
+    error = "TLS is not served yet";
+    return false;
+  }
   beast::error_code ec;
   const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), port);
   auto& acceptor = shared_->acceptor;

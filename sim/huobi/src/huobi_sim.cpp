@@ -180,7 +180,7 @@ class HuobiSim::Impl {
       : options_(std::move(options)),
         // HTX's keep-alive is its JSON ping; the server's own WebSocket pings stay out of the way.
         server_(ServerOptions{std::chrono::hours(24), std::chrono::hours(48),
-                              options_.max_queued_messages}),
+                              options_.max_queued_messages, options_.tls, options_.faults}),
         tick_timer_(server_.io()),
         ping_timer_(server_.io()) {}
 

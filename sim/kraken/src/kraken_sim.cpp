@@ -198,7 +198,7 @@ class KrakenSim::Impl {
   explicit Impl(Options options)
       : options_(std::move(options)),
         server_(ServerOptions{options_.ping_interval, options_.pong_timeout,
-                              options_.max_queued_messages}),
+                              options_.max_queued_messages, options_.tls, options_.faults}),
         timer_(server_.io()) {}
 
   bool init(std::string& error) {

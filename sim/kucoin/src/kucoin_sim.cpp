@@ -89,7 +89,7 @@ struct VenueHost {
   VenueHost(Family f, const Options& o)
       : family(f),
         server(ServerOptions{o.ping_interval + o.ping_timeout, o.ping_interval + o.ping_timeout,
-                             o.max_queued_messages}),
+                             o.max_queued_messages, o.tls, o.faults}),
         timer(server.io()) {}
 
   Family family;

@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "astra/sim/server_security.hpp"
+
 namespace astra::sim {
 
 struct HttpRequest {
@@ -67,6 +69,8 @@ struct ServerOptions {
   std::chrono::milliseconds ping_interval{20000};
   std::chrono::milliseconds pong_timeout{60000};
   size_t max_queued_messages = 10000;
+  std::shared_ptr<const TlsIdentity> tls;  // serve TLS only when set
+  std::shared_ptr<FaultInjector> faults;   // scripted misbehaviour when set
 };
 
 struct ServerStats {

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include <astra/sim/server_security.hpp>
+
 namespace astra::sim::binance {
 
 struct Options {
@@ -27,6 +29,8 @@ struct Options {
   std::chrono::milliseconds pong_timeout{60000};   // and drops a client silent for 1 min
   size_t max_queued_messages = 10000;              // per WebSocket client
   int weight_limit = 6000;                         // REQUEST_WEIGHT per minute
+  std::shared_ptr<const TlsIdentity> tls;          // TLS only (https/wss) when set
+  std::shared_ptr<FaultInjector> faults;           // scripted faults when set
 };
 
 struct BookView {

@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include <astra/sim/server_security.hpp>
+
 namespace astra::sim::coinbase {
 
 // Which Coinbase API the simulator speaks (the plugin's `feed` setting).
@@ -46,7 +48,9 @@ struct Options {
   bool trade_side_is_maker = true;
   std::chrono::milliseconds ping_interval{20000};
   std::chrono::milliseconds pong_timeout{60000};
-  size_t max_queued_messages = 10000;  // per WebSocket client
+  size_t max_queued_messages = 10000;      // per WebSocket client
+  std::shared_ptr<const TlsIdentity> tls;  // TLS only (https/wss) when set
+  std::shared_ptr<FaultInjector> faults;   // scripted faults when set
 };
 
 struct BookView {

@@ -23,6 +23,8 @@
 #include <utility>
 #include <vector>
 
+#include <astra/sim/server_security.hpp>
+
 namespace astra::sim::huobi {
 
 struct Options {
@@ -36,6 +38,8 @@ struct Options {
   std::chrono::milliseconds ping_interval{5000};  // HTX pings every 5 s
   int max_missed_pongs = 2;                       // and drops a client after 2 unanswered
   size_t max_queued_messages = 10000;             // per WebSocket client
+  std::shared_ptr<const TlsIdentity> tls;         // TLS only (https/wss) when set
+  std::shared_ptr<FaultInjector> faults;          // scripted faults when set
 };
 
 struct BookView {

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include <astra/sim/server_security.hpp>
+
 namespace astra::sim::kraken {
 
 struct Options {
@@ -29,7 +31,9 @@ struct Options {
   bool start_paused = false;
   std::chrono::milliseconds ping_interval{20000};  // WebSocket ping frames
   std::chrono::milliseconds pong_timeout{60000};
-  size_t max_queued_messages = 10000;  // per WebSocket client
+  size_t max_queued_messages = 10000;      // per WebSocket client
+  std::shared_ptr<const TlsIdentity> tls;  // TLS only (https/wss) when set
+  std::shared_ptr<FaultInjector> faults;   // scripted faults when set
 };
 
 struct BookView {

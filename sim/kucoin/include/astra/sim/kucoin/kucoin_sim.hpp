@@ -24,6 +24,8 @@
 #include <utility>
 #include <vector>
 
+#include <astra/sim/server_security.hpp>
+
 namespace astra::sim::kucoin {
 
 struct Options {
@@ -36,7 +38,9 @@ struct Options {
   bool start_paused = false;
   std::chrono::milliseconds ping_interval{18000};  // advertised by bullet-public (spot docs)
   std::chrono::milliseconds ping_timeout{10000};
-  size_t max_queued_messages = 10000;  // per WebSocket client
+  size_t max_queued_messages = 10000;      // per WebSocket client
+  std::shared_ptr<const TlsIdentity> tls;  // TLS only (https/wss) when set
+  std::shared_ptr<FaultInjector> faults;   // scripted faults when set
 };
 
 struct BookView {

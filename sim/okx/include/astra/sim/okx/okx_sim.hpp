@@ -23,6 +23,8 @@
 #include <utility>
 #include <vector>
 
+#include <astra/sim/server_security.hpp>
+
 namespace astra::sim::okx {
 
 enum class BookMode { legacy, production };
@@ -39,7 +41,9 @@ struct Options {
   // a period, so the default period is long enough never to matter in a test.
   std::chrono::milliseconds ping_interval{3600000};
   std::chrono::milliseconds pong_timeout{3600000};
-  size_t max_queued_messages = 10000;  // per WebSocket client
+  size_t max_queued_messages = 10000;      // per WebSocket client
+  std::shared_ptr<const TlsIdentity> tls;  // TLS only (https/wss) when set
+  std::shared_ptr<FaultInjector> faults;   // scripted faults when set
 };
 
 struct BookView {
