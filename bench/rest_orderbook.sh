@@ -8,6 +8,7 @@
 # threads, DURATION, and prints requests/s and p50/p90/p99/p99.9 latency. Stops everything after.
 #
 # usage: bench/rest_orderbook.sh [runs]      (env: MARKET RATE_MS CONNECTIONS THREADS DURATION)
+#        PERF_OUT=file: also samples the gateway with `perf record -e cpu-clock -g` during run 1.
 # needs: build/bin/astra and the plugins (cmake --build build --target gateway), wrk
 #        (Debian: sudo apt-get install wrk), python3, curl.
 set -euo pipefail
@@ -88,7 +89,12 @@ echo "live book: updateId $first -> ${second%% *}, levels (bids asks) ${second#*
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
 for run in $(seq "$RUNS"); do
   echo "--- run $run: load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  if [[ $run == 1 && -n ${PERF_OUT:-} ]]; then
+    perf record -q -e cpu-clock -g -p "$gateway_pid" -o "$PERF_OUT" -- sleep "${DURATION%s}" &
+    perf_pid=$!
+  fi
   ASTRA_KEY=$key wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s \
     -s bench/rest_orderbook.lua "$url" | sed -n '/^requests /,$p'
+  [[ -n ${perf_pid:-} ]] && { wait "$perf_pid" || true; perf_pid=""; }
 done
 echo "gateway RSS after the runs: $(awk '/VmRSS/ {print $2, $3}' /proc/$gateway_pid/status)"
