@@ -86,6 +86,13 @@ second=$(book | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["up
 echo "live book: updateId $first -> ${second%% *}, levels (bids asks) ${second#* }"
 [[ $first != "${second%% *}" ]] || { echo "the book does not move: not live" >&2; exit 1; }
 
+# CPU seconds (user + system) the gateway process has used so far: with the idle rate (ingest and
+# the in-process simulators alone) it gives the gateway's CPU per request, which the machine's
+# other load disturbs far less than wall-clock figures.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$gateway_pid/stat"; }
+c0=$(cpu_s); sleep 3; idle_rate=$(awk -v a="$c0" -v b="$(cpu_s)" 'BEGIN {print (b - a) / 3}')
+echo "gateway CPU without requests (ingest + simulators): $idle_rate CPU-s per s"
+
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
 for run in $(seq "$RUNS"); do
   echo "--- run $run: load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -93,8 +100,14 @@ for run in $(seq "$RUNS"); do
     perf record -q -e cpu-clock -g -p "$gateway_pid" -o "$PERF_OUT" -- sleep "${DURATION%s}" &
     perf_pid=$!
   fi
+  c0=$(cpu_s); t0=$(date +%s.%N)
   ASTRA_KEY=$key wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 5s \
-    -s bench/rest_orderbook.lua "$url" | sed -n '/^requests /,$p'
+    -s bench/rest_orderbook.lua "$url" | sed -n '/^requests /,$p' | tee "$work/wrk.txt"
+  c1=$(cpu_s); t1=$(date +%s.%N)
+  n=$(awk '/^requests / {print $2}' "$work/wrk.txt")
+  awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v idle="$idle_rate" -v n="$n" 'BEGIN {
+    used = c1 - c0; printf "gateway CPU %.2f s over %.2f s; per request (idle rate subtracted) %.1f us\n",
+    used, t1 - t0, (used - idle * (t1 - t0)) / n * 1e6 }'
   [[ -n ${perf_pid:-} ]] && { wait "$perf_pid" || true; perf_pid=""; }
 done
 echo "gateway RSS after the runs: $(awk '/VmRSS/ {print $2, $3}' /proc/$gateway_pid/status)"
