@@ -59,19 +59,24 @@ bool ClientPool::connect(int port, const std::string& api_key, const std::vector
     error = "epoll_create1 failed";
     return false;
   }
-  clients_.reserve(specs.size());
+  // Every slot exists before the reading thread starts; it reads a client only once epoll
+  // reports it, after the slot is filled. Reading starts at once: the first clients' streams
+  // flow while the others connect, and a client that does not read is closed as too slow.
+  clients_.resize(specs.size());
   last_ids_ = std::make_unique<std::atomic<uint64_t>[]>(specs.size());
+  thread_ = std::thread([this] { run(); });
+  size_t index = 0;
   for (const ClientSpec& spec : specs) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
       error = "connecting " + std::to_string(specs.size()) + " clients took too long (" +
-              std::to_string(clients_.size()) + " connected)";
+              std::to_string(index) + " connected)";
       return false;
     }
     const int fd = connect_loopback(port, left);
     if (fd < 0) {
-      error = "cannot connect client " + std::to_string(clients_.size()) + ": " + strerror(errno);
+      error = "cannot connect client " + std::to_string(index) + ": " + strerror(errno);
       return false;
     }
     const std::string request =
@@ -85,28 +90,23 @@ bool ClientPool::connect(int port, const std::string& api_key, const std::vector
     if (!send_all(fd, request, left) || !read_http_head(fd, head, left) ||
         head.rfind("HTTP/1.1 101", 0) != 0) {
       close(fd);
-      error = "client " + std::to_string(clients_.size()) +
+      error = "client " + std::to_string(index) +
               " was not upgraded: " + head.substr(0, head.find("\r\n"));
       return false;
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-    Client c;
+    Client& c = clients_[index];
     c.fd = fd;
     c.market = spec.market;
     c.trades = spec.trades;
     c.in.resize(256 * 1024);
-    if (!spec.trades) ++book_clients_;
+    if (!spec.trades) book_clients_.fetch_add(1);
     epoll_event ev{};
     ev.events = EPOLLIN;
-    ev.data.u64 = clients_.size();
+    ev.data.u64 = index++;
     epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev);
-    clients_.push_back(std::move(c));
   }
   return true;
-}
-
-void ClientPool::start() {
-  thread_ = std::thread([this] { run(); });
 }
 
 void ClientPool::stop() {
@@ -117,7 +117,9 @@ void ClientPool::stop() {
 size_t ClientPool::current() const {
   size_t n = 0;
   for (size_t i = 0; i < clients_.size(); ++i)
-    if (!clients_[i].trades && last_ids_[i].load() == feed_.last_u(clients_[i].market)) ++n;
+    if (clients_[i].fd >= 0 && !clients_[i].trades &&
+        last_ids_[i].load() == feed_.last_u(clients_[i].market))
+      ++n;
   return n;
 }
 
@@ -184,6 +186,12 @@ void ClientPool::read_client(Client& c, size_t index) {
         append_frame(pong, 0xA, f.payload, true);
         send_all(c.fd, pong, std::chrono::milliseconds(100));
       } else if (f.opcode == 0x8) {
+        if (f.payload.size() >= 2) {
+          std::lock_guard lock(close_mutex_);
+          if (close_reason_.empty())
+            close_reason_ = std::to_string((uint8_t(f.payload[0]) << 8) | uint8_t(f.payload[1])) +
+                            " " + std::string(f.payload.substr(2));
+        }
         c.open = false;
         closed_.fetch_add(1);
         epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, c.fd, nullptr);

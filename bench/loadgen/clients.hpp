@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -75,13 +76,13 @@ class ClientPool {
   ClientPool(const ClientPool&) = delete;
   ClientPool& operator=(const ClientPool&) = delete;
 
-  // Connects every client (blocking, bounded by `timeout` overall); false with a message.
+  // Starts the reading thread and connects every client (blocking, bounded by `timeout`
+  // overall); false with a message.
   bool connect(int port, const std::string& api_key, const std::vector<ClientSpec>& specs,
                std::chrono::milliseconds timeout, std::string& error);
-  void start();
   void stop();
 
-  size_t book_clients() const { return book_clients_; }
+  size_t book_clients() const { return book_clients_.load(); }
   size_t with_snapshot() const { return with_snapshot_.load(); }
   // Book clients whose last update id is the feed's last u of their market.
   size_t current() const;
@@ -89,6 +90,11 @@ class ClientPool {
   // a connection closed by the gateway.
   uint64_t order_errors() const { return order_errors_.load(); }
   uint64_t closed() const { return closed_.load(); }
+  // The code and reason of the first close frame the gateway sent, if any.
+  std::string close_reason() const {
+    std::lock_guard lock(close_mutex_);
+    return close_reason_;
+  }
 
   // Starts a window: updates sent at or after `since_ns` enter the histogram.
   void begin_window(int64_t since_ns);
@@ -117,7 +123,7 @@ class ClientPool {
   const BinanceFeed& feed_;
   std::vector<Client> clients_;
   std::unique_ptr<std::atomic<uint64_t>[]> last_ids_;  // per client, for current()
-  size_t book_clients_ = 0;
+  std::atomic<size_t> book_clients_{0};
   int epoll_fd_ = -1;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
@@ -130,6 +136,8 @@ class ClientPool {
 
   std::atomic<size_t> with_snapshot_{0};
   std::atomic<uint64_t> order_errors_{0}, closed_{0};
+  mutable std::mutex close_mutex_;
+  std::string close_reason_;
 };
 
 }  // namespace astra::loadgen

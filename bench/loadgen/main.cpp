@@ -198,7 +198,6 @@ struct Harness {
     feed->set_rate(s.rate > 0 ? s.rate : 100, s.trades);
     ClientPool pool(*feed);
     if (!pool.connect(gw.port(), gw.api_key(), specs, 60s, error)) return fail(error);
-    pool.start();
     if (!wait_until(gw, 90s, [&] { return pool.with_snapshot() == pool.book_clients(); }))
       return fail("only " + std::to_string(pool.with_snapshot()) + " of " +
                   std::to_string(pool.book_clients()) + " clients got a snapshot");
@@ -263,7 +262,8 @@ struct Harness {
     std::cout << line << std::endl;
     if (pool.order_errors() > 0 || pool.closed() > 0 || counts.resets > 0)
       std::cout << "          ! order errors " << pool.order_errors() << ", connections closed "
-                << pool.closed() << ", resets " << counts.resets << "\n";
+                << pool.closed() << " (first close: " << pool.close_reason() << "), resets "
+                << counts.resets << "\n";
     if (s.trades > 0)
       std::cout << "          trades: " << fmt(double(b.feed.trades - a.feed.trades) / wall)
                 << "/s from the feed, " << fmt(double(counts.trade_messages) / wall)
