@@ -130,7 +130,7 @@ std::string config_yaml(const BinanceFeed& feed, int metrics_port, const Scenari
 
 struct Sample {
   double wall = 0, gw_cpu = 0, self_cpu = 0, feed_cpu = 0, clients_cpu = 0;
-  double book_events = 0, ws_sent = 0, replaced = 0;
+  double book_events = 0, ws_sent = 0, replaced = 0, integrity = 0;
   FeedStats feed;
 };
 
@@ -216,6 +216,8 @@ struct Harness {
       x.book_events = metric(m.body, "astra_venue_book_events_total");
       x.ws_sent = metric(m.body, "astra_ws_messages_sent_total");
       x.replaced = metric(m.body, "astra_ws_snapshots_replaced_total");
+      // Gaps, resyncs, bad frames: any would mean the feed is not a valid Binance sequence.
+      x.integrity = metric(m.body, "astra_connector_integrity_total");
       x.feed = feed->stats();
       return x;
     };
@@ -260,10 +262,12 @@ struct Harness {
         (std::to_string(current) + "/" + std::to_string(pool.book_clients())).c_str(),
         load.c_str());
     std::cout << line << std::endl;
-    if (pool.order_errors() > 0 || pool.closed() > 0 || counts.resets > 0)
-      std::cout << "          ! order errors " << pool.order_errors() << ", connections closed "
-                << pool.closed() << " (first close: " << pool.close_reason() << "), resets "
-                << counts.resets << "\n";
+    const double integrity = b.integrity - a.integrity;
+    if (pool.order_errors() > 0 || pool.closed() > 0 || counts.resets > 0 || integrity > 0)
+      std::cout << "          ! integrity events " << integrity << ", order errors "
+                << pool.order_errors() << ", connections closed " << pool.closed()
+                << " (first close: " << pool.close_reason() << "), resets " << counts.resets
+                << "\n";
     if (s.trades > 0)
       std::cout << "          trades: " << fmt(double(b.feed.trades - a.feed.trades) / wall)
                 << "/s from the feed, " << fmt(double(counts.trade_messages) / wall)
