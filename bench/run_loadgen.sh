@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end load scenarios (docs/BENCHMARKS.md, "End-to-end load"): builds the gateway, the
 # Binance plugin and the harness (RelWithDebInfo), then runs every scenario once with bounded
-# durations (about 3 minutes in all; a hard limit of 10). Extra arguments go to astra-loadgen,
+# durations (3-5 minutes in all, depending on the machine's load; a hard limit of 10). Extra arguments go to astra-loadgen,
 # e.g. `bench/run_loadgen.sh --repeat 3` or `bench/run_loadgen.sh --seconds 5`.
 #   BUILD_DIR=...  build folder (default: build)
 set -euo pipefail
