@@ -77,6 +77,10 @@ void Listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     });
     return;
   }
+  // Book updates are small messages written one by one: without TCP_NODELAY, Nagle holds each
+  // one until the client acknowledges the previous, and delayed ACKs make that up to 40 ms.
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
   std::unique_ptr<ConnectionSlot> slot;
   if (connections_.fetch_add(1) < max_connections_) {
     slot = std::make_unique<ConnectionSlot>(connections_);
