@@ -287,8 +287,10 @@ class KrakenSim::Impl {
     std::lock_guard lock(mutex_);
     std::vector<TradeView> out;
     if (const Market* m = find(symbol))
-      for (const auto& t : m->trades)
+      for (const auto& t : m->trades) {
         out.push_back(t.view);
+        out.back().id = t.id;
+      }
     return out;
   }
 
@@ -514,6 +516,7 @@ class KrakenSim::Impl {
 
   void install_routes() {
     server_.route("/0/public/AssetPairs", [this](const HttpRequest& r) { return asset_pairs(r); });
+    server_.route("/0/public/Assets", [this](const HttpRequest& r) { return assets(r); });
     server_.route("/0/public/Depth", [this](const HttpRequest& r) { return spot_depth(r); });
     server_.route("/0/public/Time", [](const HttpRequest&) {
       const int64_t us = now_us();
@@ -581,6 +584,33 @@ class KrakenSim::Impl {
         specs.push_back(m->spec);
     }
     return reply(asset_pairs_json(specs));
+  }
+
+  // The assets of the simulated pairs; asset= takes a comma list of codes or altnames.
+  HttpResponse assets(const HttpRequest& req) {
+    std::vector<Asset> listed;
+    for (const Asset& a : known_assets())
+      for (const Market* m : family(Family::spot))
+        if (m->spec.base == a.code || m->spec.quote == a.code) {
+          listed.push_back(a);
+          break;
+        }
+    const std::string* wanted = req.param("asset");
+    if (!wanted) return reply(assets_json(listed));
+    std::vector<Asset> picked;
+    std::string_view rest = *wanted;
+    while (!rest.empty()) {
+      const size_t comma = rest.find(',');
+      const std::string_view name = rest.substr(0, comma);
+      const auto it = std::find_if(listed.begin(), listed.end(), [&](const Asset& a) {
+        return a.code == name || a.altname == name;
+      });
+      if (it == listed.end()) return reply(spot_error_json("EQuery:Unknown asset"));
+      picked.push_back(*it);
+      if (comma == std::string_view::npos) break;
+      rest = rest.substr(comma + 1);
+    }
+    return reply(assets_json(picked));
   }
 
   HttpResponse spot_depth(const HttpRequest& req) {

@@ -133,6 +133,23 @@ std::string asset_pairs_json(const std::vector<Instrument>& pairs) {
   return doc.dump();
 }
 
+std::string assets_json(const std::vector<Asset>& assets) {
+  ojson result = ojson::object();
+  for (const Asset& a : assets) {
+    ojson j;
+    j["aclass"] = "currency";
+    j["altname"] = a.altname;
+    j["decimals"] = a.decimals;
+    j["display_decimals"] = a.display_decimals;
+    j["status"] = "enabled";
+    result[a.code] = std::move(j);
+  }
+  ojson doc;
+  doc["error"] = ojson::array();
+  doc["result"] = std::move(result);
+  return doc.dump();
+}
+
 std::string spot_error_json(std::string_view error) {
   ojson doc;
   doc["error"] = ojson::array({std::string(error)});

@@ -29,6 +29,9 @@ std::string iso_ms(int64_t unix_ms);
 
 // ---- spot REST ----
 std::string asset_pairs_json(const std::vector<Instrument>& pairs);
+// {"error":[],"result":{"XXBT":{"aclass":"currency","altname":"XBT","decimals":10,
+// "display_decimals":5,"status":"enabled"},...}}: the fields of Kraken's get-asset-info docs.
+std::string assets_json(const std::vector<Asset>& assets);
 std::string spot_error_json(std::string_view error);  // {"error":["EQuery:Unknown asset pair"]}
 // Depth levels are [price text, volume text, unix seconds].
 std::string depth_json(std::string_view pair_key, const TextLevels& bids, const TextLevels& asks,

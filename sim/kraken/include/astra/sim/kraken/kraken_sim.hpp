@@ -46,6 +46,7 @@ struct TradeView {
   std::string price;  // as the WebSocket feed writes it
   std::string qty;
   bool taker_buys = false;
+  uint64_t id = 0;  // spot: the v2 trade_id; futures: the trade seq
 };
 
 struct SimStats {
