@@ -47,9 +47,13 @@ class CcxtProof : public ::testing::Test {
     }
     dir() = templ;
     const std::string log = dir() + "/npm-install.log";
-    // Bounded: without network npm fails (or is cut off) and the tests skip.
-    const std::string install = "timeout 240 npm install --no-audit --no-fund --prefix '" + dir() +
-                                "' ccxt@" ASTRA_CCXT_VERSION " > '" + log + "' 2>&1";
+    // Bounded: without network npm fails fast (few, short retries) or is cut off, and the tests
+    // skip.
+    const std::string install =
+        "timeout 180 npm install --no-audit --no-fund --fetch-retries=1 "
+        "--fetch-retry-mintimeout=2000 --fetch-retry-maxtimeout=5000 --fetch-timeout=60000 "
+        "--prefix '" +
+        dir() + "' ccxt@" ASTRA_CCXT_VERSION " > '" + log + "' 2>&1";
     if (!run(install))
       skip_reason() = "npm could not install ccxt@" ASTRA_CCXT_VERSION " (see " + log + ")";
   }
