@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -73,6 +74,8 @@ struct PendingDiff {
   bool empty() const { return first == 0; }
 };
 
+constexpr size_t kMaxTrades = 10000;  // trades kept for trades()
+
 struct Market {
   Market(SymbolSpec s, astra_decimal tick_size, astra_decimal step_size, uint64_t start_id,
          uint64_t seed, FlowParams params)
@@ -92,6 +95,7 @@ struct Market {
   uint64_t next_agg_id = 1;
   uint64_t next_trade_id = 1;
   PendingDiff slow;
+  std::deque<TradeView> trades;  // the last kMaxTrades
 
   std::string price_text(int64_t ticks) const {
     return format_units(ticks, tick, kSpotDigits).value_or("0");
@@ -225,6 +229,13 @@ class BinanceSim::Impl {
     return view;
   }
 
+  std::vector<TradeView> trades(std::string_view symbol) const {
+    std::lock_guard lock(mutex_);
+    auto it = markets_.find(std::string(symbol));
+    if (it == markets_.end()) return {};
+    return {it->second->trades.begin(), it->second->trades.end()};
+  }
+
   SimStats stats() const {
     SimStats s;
     {
@@ -319,6 +330,9 @@ class BinanceSim::Impl {
       while (j < fills.size() && fills[j].taker_order == fills[i].taker_order &&
              fills[j].price == fills[i].price) {
         const bool buyer_maker = fills[j].taker_side == Side::kSell;
+        m.trades.push_back(TradeView{m.next_trade_id, m.price_text(fills[j].price),
+                                     m.qty_text(fills[j].qty), buyer_maker});
+        if (m.trades.size() > kMaxTrades) m.trades.pop_front();
         out.push_back(
             {m.stream + "@trade",
              trade_json(now, m.spec.symbol, m.next_trade_id++, m.price_text(fills[j].price),
@@ -611,6 +625,9 @@ void BinanceSim::step(int ticks) {
 }
 std::optional<BookView> BinanceSim::book(std::string_view symbol, size_t depth) const {
   return impl_->book(symbol, depth);
+}
+std::vector<TradeView> BinanceSim::trades(std::string_view symbol) const {
+  return impl_->trades(symbol);
 }
 SimStats BinanceSim::stats() const {
   return impl_->stats();

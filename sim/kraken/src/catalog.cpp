@@ -84,6 +84,12 @@ std::optional<Instrument> find_instrument(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<Asset> known_assets() {
+  // Decimals as Kraken lists them (the example in ccxt's kraken.fetchCurrencies and Kraken's
+  // get-asset-info docs; no recorded Assets body is in shared/).
+  return {{"XXBT", "XBT", 10, 5}, {"XETH", "ETH", 10, 5}, {"ZUSD", "USD", 4, 2}};
+}
+
 std::vector<std::string> known_instruments() {
   std::vector<std::string> out;
   for (const auto& i : catalog())

@@ -39,6 +39,17 @@ struct Instrument {
   int64_t order_lots = 1;       // simulated order sizes are multiples of this many lots
 };
 
+// A spot asset as GET /0/public/Assets lists it (XXBT: altname XBT, 10 decimals, 5 displayed).
+struct Asset {
+  std::string code;  // XXBT, ZUSD
+  std::string altname;
+  int decimals = 8;
+  int display_decimals = 5;
+};
+
+// The assets of the known spot pairs (their base and quote codes).
+std::vector<Asset> known_assets();
+
 // By spot wsname, spot v2 name, spot AssetPairs key or altname, or futures product id (any case).
 std::optional<Instrument> find_instrument(std::string_view name);
 std::vector<std::string> known_instruments();

@@ -101,6 +101,17 @@ struct Market {
       out.emplace_back(price_text(l.price), qty_text(l.qty));
     return out;
   }
+  // Spot REST and WebSocket v1 write prices with Kraken's internal decimals ("56218.30000").
+  std::string v1_price_text(int64_t ticks) const {
+    return format_units(ticks, tick, spec.rest_price_decimals).value_or("0");
+  }
+  TextLevels v1_text(const std::vector<Level>& levels) const {
+    TextLevels out;
+    out.reserve(levels.size());
+    for (const auto& l : levels)
+      out.emplace_back(v1_price_text(l.price), qty_text(l.qty));
+    return out;
+  }
   TopView& view(size_t depth) {
     auto it = views.find(depth);
     if (it == views.end())
@@ -117,11 +128,13 @@ struct Outgoing {
   std::string symbol;  // ws name
   size_t depth = 0;    // spot book
   std::string payload;
+  std::string v1_payload;  // spot: the same event for WebSocket v1 clients
 };
 
 struct Client {
   std::weak_ptr<WsSession> session;
   Family family = Family::spot;
+  bool v1 = false;                      // spot WebSocket v1 (array frames) instead of v2
   std::map<std::string, size_t> books;  // ws name -> depth (futures: 0)
   std::set<std::string> trades;
 };
@@ -287,8 +300,10 @@ class KrakenSim::Impl {
     std::lock_guard lock(mutex_);
     std::vector<TradeView> out;
     if (const Market* m = find(symbol))
-      for (const auto& t : m->trades)
+      for (const auto& t : m->trades) {
         out.push_back(t.view);
+        out.back().id = t.id;
+      }
     return out;
   }
 
@@ -368,7 +383,8 @@ class KrakenSim::Impl {
     for (auto& [id, client] : clients_) {
       if (client.family != Family::spot || (client.books.empty() && client.trades.empty()))
         continue;
-      if (auto s = client.session.lock()) s->send(v2_heartbeat_json());
+      if (auto s = client.session.lock())
+        s->send(client.v1 ? v1_heartbeat_json() : v2_heartbeat_json());
     }
   }
 
@@ -404,6 +420,7 @@ class KrakenSim::Impl {
                    std::vector<Outgoing>& out) {
     if (fills.empty()) return;
     std::vector<V2Trade> spot;
+    std::vector<V1Trade> spot_v1;
     for (const Fill& f : fills) {
       TradeRecord r;
       r.id = m.next_trade_id++;
@@ -414,18 +431,20 @@ class KrakenSim::Impl {
         r.view.price = number_text(price);
         r.view.qty = number_text(qty);
         spot.push_back(V2Trade{m.ws_name(), r.view.taker_buys, price, qty, r.id, now});
+        spot_v1.push_back(V1Trade{m.v1_price_text(f.price), qty, r.view.taker_buys, now});
       } else {
         r.view.price = price;
         r.view.qty = qty;
         r.uid = uid_of(fnv1a(m.spec.key), r.id);
         out.push_back({Family::futures, Channel::trade, m.ws_name(), 0,
-                       futures_trade_json(futures_trade(m, r))});
+                       futures_trade_json(futures_trade(m, r)), ""});
       }
       m.trades.push_back(std::move(r));
       if (m.trades.size() > kMaxTrades) m.trades.pop_front();
     }
     if (!spot.empty())
-      out.push_back({Family::spot, Channel::trade, m.ws_name(), 0, v2_trade_json(false, spot)});
+      out.push_back({Family::spot, Channel::trade, m.ws_name(), 0, v2_trade_json(false, spot),
+                     v1_trade_json(channel_id(m, "trade"), m.spec.wsname, spot_v1)});
   }
 
   FuturesTrade futures_trade(const Market& m, const TradeRecord& r) const {
@@ -435,8 +454,18 @@ class KrakenSim::Impl {
 
   // One update per subscribed depth: what changed in that depth's top-N view.
   void spot_book_updates(Market& m, int64_t now, std::vector<Outgoing>& out) {
-    m.book.take_changes();  // the views diff the book directly
+    const BookChanges changes = m.book.take_changes();  // the views diff the book directly
     if (m.views.empty()) return;
+    // v1 marks a level "r" when it only came into range (its quantity did not change this tick).
+    auto v1_levels = [&m](const std::vector<Level>& diff, const std::vector<Level>& changed) {
+      std::vector<V1Level> levels;
+      for (const Level& l : diff) {
+        const bool moved = std::any_of(changed.begin(), changed.end(),
+                                       [&](const Level& c) { return c.price == l.price; });
+        levels.push_back(V1Level{m.v1_price_text(l.price), m.qty_text(l.qty), l.qty > 0 && !moved});
+      }
+      return levels;
+    };
     const std::vector<Level> all_bids = m.book.bids(), all_asks = m.book.asks();
     bool corrupted = false;
     for (auto& [depth, view] : m.views) {
@@ -446,13 +475,18 @@ class KrakenSim::Impl {
       view = std::move(now_view);
       if (bids.empty() && asks.empty()) continue;
       uint32_t checksum = book_checksum(m.text(view.bids), m.text(view.asks));
+      uint32_t v1_checksum = book_checksum(m.v1_text(view.bids), m.v1_text(view.asks));
       if (m.corrupt_next) {
         checksum ^= 0x5a5a5a5au;  // wrong, and never equal to the right one
+        v1_checksum ^= 0x5a5a5a5au;
         corrupted = true;
       }
       ++counters_.book_messages;
       out.push_back({Family::spot, Channel::book, m.ws_name(), depth,
-                     v2_book_json(false, m.ws_name(), m.text(bids), m.text(asks), checksum, now)});
+                     v2_book_json(false, m.ws_name(), m.text(bids), m.text(asks), checksum, now),
+                     v1_book_update_json(channel_id(m, book_channel(depth)), book_channel(depth),
+                                         m.spec.wsname, v1_levels(bids, changes.bids),
+                                         v1_levels(asks, changes.asks), v1_checksum, now)});
     }
     if (corrupted) {
       m.corrupt_next = false;
@@ -476,7 +510,8 @@ class KrakenSim::Impl {
       }
       out.push_back({Family::futures, Channel::book, m.ws_name(), 0,
                      book_delta_json(m.ws_name(), buy_side, seq, m.price_text(l.price),
-                                     m.qty_text(l.qty), now / 1000)});
+                                     m.qty_text(l.qty), now / 1000),
+                     ""});
     };
     auto old_qty = [](const std::vector<Level>& side, int64_t price) {
       for (const Level& l : side)
@@ -504,7 +539,9 @@ class KrakenSim::Impl {
         } else if (client.trades.count(e.symbol) == 0) {
           continue;
         }
-        session->send(e.payload);
+        const std::string& payload = client.v1 ? e.v1_payload : e.payload;
+        if (payload.empty()) continue;
+        session->send(payload);
         events_sent_.fetch_add(1, std::memory_order_relaxed);
       }
     }
@@ -514,6 +551,7 @@ class KrakenSim::Impl {
 
   void install_routes() {
     server_.route("/0/public/AssetPairs", [this](const HttpRequest& r) { return asset_pairs(r); });
+    server_.route("/0/public/Assets", [this](const HttpRequest& r) { return assets(r); });
     server_.route("/0/public/Depth", [this](const HttpRequest& r) { return spot_depth(r); });
     server_.route("/0/public/Time", [](const HttpRequest&) {
       const int64_t us = now_us();
@@ -526,19 +564,28 @@ class KrakenSim::Impl {
     server_.route("/derivatives/api/v3/orderbook",
                   [this](const HttpRequest& r) { return futures_orderbook(r); });
     WsHandlers ws;
-    ws.accept = [](const HttpRequest& req) { return req.path == "/v2" || req.path == "/ws/v1"; };
+    // Spot v2 at /v2, spot v1 at / (wss://ws.kraken.com), futures at /ws/v1.
+    ws.accept = [](const HttpRequest& req) {
+      return req.path == "/v2" || req.path == "/" || req.path == "/ws/v1";
+    };
     ws.on_open = [this](const std::shared_ptr<WsSession>& s, const HttpRequest& req) {
       Client c;
       c.session = s;
-      c.family = req.path == "/v2" ? Family::spot : Family::futures;
+      c.family = req.path == "/ws/v1" ? Family::futures : Family::spot;
+      const bool v1 = req.path == "/";
+      c.v1 = v1;
       clients_[s->id()] = std::move(c);
-      s->send(req.path == "/v2" ? v2_status_json(s->id()) : futures_info_json());
+      s->send(v1                     ? v1_status_json(s->id())
+              : req.path == "/ws/v1" ? futures_info_json()
+                                     : v2_status_json(s->id()));
     };
     ws.on_message = [this](const std::shared_ptr<WsSession>& s, std::string_view text) {
       auto it = clients_.find(s->id());
       if (it == clients_.end()) return;
       std::lock_guard lock(mutex_);
-      if (it->second.family == Family::spot)
+      if (it->second.v1)
+        on_v1_message(s, it->second, text);
+      else if (it->second.family == Family::spot)
         on_spot_message(s, it->second, text);
       else
         on_futures_message(s, it->second, text);
@@ -581,6 +628,33 @@ class KrakenSim::Impl {
         specs.push_back(m->spec);
     }
     return reply(asset_pairs_json(specs));
+  }
+
+  // The assets of the simulated pairs; asset= takes a comma list of codes or altnames.
+  HttpResponse assets(const HttpRequest& req) {
+    std::vector<Asset> listed;
+    for (const Asset& a : known_assets())
+      for (const Market* m : family(Family::spot))
+        if (m->spec.base == a.code || m->spec.quote == a.code) {
+          listed.push_back(a);
+          break;
+        }
+    const std::string* wanted = req.param("asset");
+    if (!wanted) return reply(assets_json(listed));
+    std::vector<Asset> picked;
+    std::string_view rest = *wanted;
+    while (!rest.empty()) {
+      const size_t comma = rest.find(',');
+      const std::string_view name = rest.substr(0, comma);
+      const auto it = std::find_if(listed.begin(), listed.end(), [&](const Asset& a) {
+        return a.code == name || a.altname == name;
+      });
+      if (it == listed.end()) return reply(spot_error_json("EQuery:Unknown asset"));
+      picked.push_back(*it);
+      if (comma == std::string_view::npos) break;
+      rest = rest.substr(comma + 1);
+    }
+    return reply(assets_json(picked));
   }
 
   HttpResponse spot_depth(const HttpRequest& req) {
@@ -731,6 +805,103 @@ class KrakenSim::Impl {
     }
   }
 
+  // ---- spot WebSocket v1 (io thread, mutex_ held) ----
+
+  static std::string book_channel(size_t depth) { return "book-" + std::to_string(depth); }
+
+  // v1 names a subscription's frames by a channelID; one per pair and channel name here.
+  uint64_t channel_id(const Market& m, const std::string& channel_name) {
+    auto [it, added] =
+        channel_ids_.emplace(std::make_pair(m.spec.key, channel_name), next_channel_id_);
+    if (added) ++next_channel_id_;
+    return it->second;
+  }
+
+  void on_v1_message(const std::shared_ptr<WsSession>& s, Client& c, std::string_view text) {
+    const json request = json::parse(text, nullptr, false);
+    if (request.is_discarded() || !request.is_object()) {
+      s->send(v1_error_json("Malformed request"));
+      return;
+    }
+    std::optional<int64_t> reqid;
+    if (auto r = request.find("reqid"); r != request.end() && r->is_number_integer())
+      reqid = r->get<int64_t>();
+    const std::string event = request.contains("event") && request["event"].is_string()
+                                  ? request["event"].get<std::string>()
+                                  : "";
+    if (event == "ping") {
+      s->send(v1_pong_json(reqid));
+      return;
+    }
+    if (event != "subscribe" && event != "unsubscribe") {
+      s->send(v1_error_json("Unsupported event"));
+      return;
+    }
+    const json sub = request.value("subscription", json());
+    const std::string name = sub.is_object() && sub.contains("name") && sub["name"].is_string()
+                                 ? sub["name"].get<std::string>()
+                                 : "";
+    const std::string sub_text = sub.is_object() ? sub.dump() : "{}";
+    if (name != "book" && name != "trade") {
+      s->send(v1_subscription_error_json("Subscription name invalid", "", sub_text, reqid));
+      return;
+    }
+    size_t depth = 0;
+    if (name == "book") {
+      int64_t d = 10;
+      if (auto it = sub.find("depth"); it != sub.end()) {
+        if (!it->is_number_integer() || !valid_depth(it->get<int64_t>())) {
+          s->send(
+              v1_subscription_error_json("Subscription depth not supported", "", sub_text, reqid));
+          return;
+        }
+        d = it->get<int64_t>();
+      }
+      depth = static_cast<size_t>(d);
+    }
+    const json pairs = request.value("pair", json());
+    if (!pairs.is_array() || pairs.empty() ||
+        !std::all_of(pairs.begin(), pairs.end(), [](const json& v) { return v.is_string(); })) {
+      s->send(v1_subscription_error_json("Pair field must be an array", "", sub_text, reqid));
+      return;
+    }
+    const bool subscribe = event == "subscribe";
+    const bool book = name == "book";
+    const std::string channel_name = book ? book_channel(depth) : "trade";
+    for (const json& p : pairs) {
+      const std::string pair = p.get<std::string>();
+      Market* m = nullptr;
+      for (const auto& mp : markets_)
+        if (mp->spot() && mp->spec.wsname == pair) m = mp.get();
+      if (!m) {
+        s->send(v1_subscription_error_json("Currency pair not supported", pair, sub_text, reqid));
+        continue;
+      }
+      const std::string& key = m->ws_name();  // clients index subscriptions by the v2 name
+      const bool has = book ? c.books.count(key) != 0 : c.trades.count(key) != 0;
+      if (subscribe == has) {
+        s->send(v1_subscription_error_json(
+            subscribe ? "Already subscribed" : "Subscription Not Found", pair, sub_text, reqid));
+        continue;
+      }
+      const uint64_t id = channel_id(*m, channel_name);
+      s->send(v1_subscription_json(id, channel_name, pair, subscribe, name, depth, reqid));
+      if (!subscribe) {
+        if (book)
+          c.books.erase(key);
+        else
+          c.trades.erase(key);
+      } else if (book) {
+        c.books[key] = depth;
+        const TopView& v = m->view(depth);  // the book as of now (it moves only in ticks)
+        s->send(v1_book_snapshot_json(id, channel_name, pair, m->v1_text(v.bids),
+                                      m->v1_text(v.asks), now_us()));
+      } else {
+        c.trades.insert(key);  // v1 sends no trade snapshot
+      }
+    }
+  }
+
   // ---- futures WebSocket v1 (io thread, mutex_ held) ----
 
   void on_futures_message(const std::shared_ptr<WsSession>& s, Client& c, std::string_view text) {
@@ -809,7 +980,9 @@ class KrakenSim::Impl {
   bool paused_ = false;
   SimStats counters_;  // ticks, book_messages, trades, faults
 
-  std::unordered_map<uint64_t, Client> clients_;  // io thread
+  std::unordered_map<uint64_t, Client> clients_;                         // io thread
+  std::map<std::pair<std::string, std::string>, uint64_t> channel_ids_;  // mutex_
+  uint64_t next_channel_id_ = 336;
   std::atomic<uint64_t> events_sent_{0};
 };
 

@@ -133,6 +133,23 @@ std::string asset_pairs_json(const std::vector<Instrument>& pairs) {
   return doc.dump();
 }
 
+std::string assets_json(const std::vector<Asset>& assets) {
+  ojson result = ojson::object();
+  for (const Asset& a : assets) {
+    ojson j;
+    j["aclass"] = "currency";
+    j["altname"] = a.altname;
+    j["decimals"] = a.decimals;
+    j["display_decimals"] = a.display_decimals;
+    j["status"] = "enabled";
+    result[a.code] = std::move(j);
+  }
+  ojson doc;
+  doc["error"] = ojson::array();
+  doc["result"] = std::move(result);
+  return doc.dump();
+}
+
 std::string spot_error_json(std::string_view error) {
   ojson doc;
   doc["error"] = ojson::array({std::string(error)});
@@ -257,6 +274,152 @@ std::string v2_status_json(uint64_t connection_id) {
 
 std::string v2_heartbeat_json() {
   return "{\"channel\":\"heartbeat\"}";
+}
+
+// ---- spot WebSocket v1 ----
+
+std::string v1_time(int64_t unix_us) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%lld.%06lld", static_cast<long long>(unix_us / 1'000'000),
+                static_cast<long long>(unix_us % 1'000'000));
+  return buf;
+}
+
+std::string v1_status_json(uint64_t connection_id) {
+  ojson j;
+  j["connectionID"] = connection_id;
+  j["event"] = "systemStatus";
+  j["status"] = "online";
+  j["version"] = "1.9.0";
+  return j.dump();
+}
+
+std::string v1_heartbeat_json() {
+  return "{\"event\":\"heartbeat\"}";
+}
+
+std::string v1_pong_json(std::optional<int64_t> reqid) {
+  ojson j;
+  j["event"] = "pong";
+  if (reqid) j["reqid"] = *reqid;
+  return j.dump();
+}
+
+std::string v1_subscription_json(uint64_t channel_id, std::string_view channel_name,
+                                 std::string_view pair, bool subscribed, std::string_view name,
+                                 size_t depth, std::optional<int64_t> reqid) {
+  ojson sub;
+  if (depth) sub["depth"] = depth;
+  sub["name"] = name;
+  ojson j;
+  j["channelID"] = channel_id;
+  j["channelName"] = channel_name;
+  j["event"] = "subscriptionStatus";
+  j["pair"] = pair;
+  if (reqid) j["reqid"] = *reqid;
+  j["status"] = subscribed ? "subscribed" : "unsubscribed";
+  j["subscription"] = std::move(sub);
+  return j.dump();
+}
+
+std::string v1_subscription_error_json(std::string_view message, std::string_view pair,
+                                       std::string_view subscription_json,
+                                       std::optional<int64_t> reqid) {
+  ojson j;
+  j["errorMessage"] = message;
+  j["event"] = "subscriptionStatus";
+  if (!pair.empty()) j["pair"] = pair;
+  if (reqid) j["reqid"] = *reqid;
+  j["status"] = "error";
+  j["subscription"] = ojson::parse(subscription_json);
+  return j.dump();
+}
+
+std::string v1_error_json(std::string_view message) {
+  ojson j;
+  j["errorMessage"] = message;
+  j["event"] = "error";
+  return j.dump();
+}
+
+namespace {
+
+void append_v1_levels(std::string& out, const std::vector<V1Level>& levels,
+                      const std::string& time) {
+  out += '[';
+  for (size_t i = 0; i < levels.size(); ++i) {
+    if (i) out += ',';
+    out += "[\"" + levels[i].price + "\",\"" + levels[i].volume + "\",\"" + time + '"';
+    if (levels[i].republish) out += ",\"r\"";
+    out += ']';
+  }
+  out += ']';
+}
+
+std::vector<V1Level> plain(const TextLevels& levels) {
+  std::vector<V1Level> out;
+  for (const auto& [p, q] : levels)
+    out.push_back(V1Level{p, q, false});
+  return out;
+}
+
+void append_tail(std::string& out, std::string_view channel_name, std::string_view pair) {
+  out += ',';
+  out += json_string(channel_name);
+  out += ',';
+  out += json_string(pair);
+  out += ']';
+}
+
+}  // namespace
+
+std::string v1_book_snapshot_json(uint64_t channel_id, std::string_view channel_name,
+                                  std::string_view pair, const TextLevels& bids,
+                                  const TextLevels& asks, int64_t time_us) {
+  const std::string time = v1_time(time_us);
+  std::string out = "[" + std::to_string(channel_id) + ",{\"as\":";
+  append_v1_levels(out, plain(asks), time);
+  out += ",\"bs\":";
+  append_v1_levels(out, plain(bids), time);
+  out += '}';
+  append_tail(out, channel_name, pair);
+  return out;
+}
+
+std::string v1_book_update_json(uint64_t channel_id, std::string_view channel_name,
+                                std::string_view pair, const std::vector<V1Level>& bids,
+                                const std::vector<V1Level>& asks, uint32_t checksum,
+                                int64_t time_us) {
+  const std::string time = v1_time(time_us);
+  const std::string c = ",\"c\":\"" + std::to_string(checksum) + "\"}";
+  std::string out = "[" + std::to_string(channel_id);
+  if (!asks.empty()) {
+    out += ",{\"a\":";
+    append_v1_levels(out, asks, time);
+    out += bids.empty() ? c : "}";
+  }
+  if (!bids.empty()) {
+    out += ",{\"b\":";
+    append_v1_levels(out, bids, time);
+    out += c;
+  }
+  append_tail(out, channel_name, pair);
+  return out;
+}
+
+std::string v1_trade_json(uint64_t channel_id, std::string_view pair,
+                          const std::vector<V1Trade>& trades) {
+  std::string out = "[" + std::to_string(channel_id) + ",[";
+  for (size_t i = 0; i < trades.size(); ++i) {
+    if (i) out += ',';
+    const V1Trade& t = trades[i];
+    // Every simulated taker is a market order ("m"), as in the v2 feed.
+    out += "[\"" + t.price + "\",\"" + t.volume + "\",\"" + v1_time(t.time_us) + "\",\"" +
+           (t.taker_buys ? "b" : "s") + "\",\"m\",\"\"]";
+  }
+  out += ']';
+  append_tail(out, "trade", pair);
+  return out;
 }
 
 // ---- futures REST ----

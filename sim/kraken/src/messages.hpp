@@ -29,6 +29,9 @@ std::string iso_ms(int64_t unix_ms);
 
 // ---- spot REST ----
 std::string asset_pairs_json(const std::vector<Instrument>& pairs);
+// {"error":[],"result":{"XXBT":{"aclass":"currency","altname":"XBT","decimals":10,
+// "display_decimals":5,"status":"enabled"},...}}: the fields of Kraken's get-asset-info docs.
+std::string assets_json(const std::vector<Asset>& assets);
 std::string spot_error_json(std::string_view error);  // {"error":["EQuery:Unknown asset pair"]}
 // Depth levels are [price text, volume text, unix seconds].
 std::string depth_json(std::string_view pair_key, const TextLevels& bids, const TextLevels& asks,
@@ -56,6 +59,49 @@ std::string v2_error_json(std::string_view method, std::string_view error, std::
 std::string v2_pong_json(std::optional<int64_t> req_id, int64_t time_in_us, int64_t time_out_us);
 std::string v2_status_json(uint64_t connection_id);
 std::string v2_heartbeat_json();
+
+// ---- spot WebSocket v1 (wss://ws.kraken.com; frames as in the recorded v1 sessions) ----
+// Texts are fixed decimals (Kraken's REST/v1 price decimals, lot decimals) and go out as strings.
+struct V1Level {
+  std::string price, volume;
+  bool republish = false;  // "r": a level re-sent because another left the subscribed depth
+};
+// "1618678132.136369": seconds with microseconds, as v1 writes times.
+std::string v1_time(int64_t unix_us);
+std::string v1_status_json(uint64_t connection_id);
+std::string v1_heartbeat_json();
+std::string v1_pong_json(std::optional<int64_t> reqid);
+// {"channelID":..,"channelName":"book-10","event":"subscriptionStatus","pair":"XBT/USD",
+// "status":"subscribed"|"unsubscribed","subscription":{"depth":10,"name":"book"}}; depth 0 for
+// trade. reqid echoes the request's.
+std::string v1_subscription_json(uint64_t channel_id, std::string_view channel_name,
+                                 std::string_view pair, bool subscribed, std::string_view name,
+                                 size_t depth, std::optional<int64_t> reqid);
+// {"errorMessage":..,"event":"subscriptionStatus","pair":..,"status":"error","subscription":{..}}
+// (shape from Kraken's v1 docs: no error is in the recordings). `subscription_json` is an
+// object's text; pair empty: no pair key.
+std::string v1_subscription_error_json(std::string_view message, std::string_view pair,
+                                       std::string_view subscription_json,
+                                       std::optional<int64_t> reqid);
+std::string v1_error_json(std::string_view message);  // {"errorMessage":..,"event":"error"}
+// [channelID,{"as":[[p,v,t],..],"bs":[..]},"book-10","XBT/USD"]
+std::string v1_book_snapshot_json(uint64_t channel_id, std::string_view channel_name,
+                                  std::string_view pair, const TextLevels& bids,
+                                  const TextLevels& asks, int64_t time_us);
+// [channelID,{"a":[..]},{"b":[..],"c":"crc"},"book-10","XBT/USD"], or one dict when one side
+// changed; the checksum goes in the last dict, as a string.
+std::string v1_book_update_json(uint64_t channel_id, std::string_view channel_name,
+                                std::string_view pair, const std::vector<V1Level>& bids,
+                                const std::vector<V1Level>& asks, uint32_t checksum,
+                                int64_t time_us);
+struct V1Trade {
+  std::string price, volume;
+  bool taker_buys = false;
+  int64_t time_us = 0;
+};
+// [channelID,[["price","volume","time","b"|"s","m"|"l",""],..],"trade","XBT/USD"]
+std::string v1_trade_json(uint64_t channel_id, std::string_view pair,
+                          const std::vector<V1Trade>& trades);
 
 // ---- futures REST ----
 std::string instruments_json(const std::vector<Instrument>& products, int64_t server_ms);

@@ -39,6 +39,13 @@ struct BookView {
   std::vector<std::pair<std::string, std::string>> asks;
 };
 
+struct TradeView {
+  uint64_t id = 0;  // the trade stream's `t`
+  std::string price;
+  std::string qty;
+  bool buyer_is_maker = false;  // `m`: the taker sold
+};
+
 struct SimStats {
   uint64_t ticks = 0;
   uint64_t depth_events = 0;  // diffs generated (per symbol and speed)
@@ -67,6 +74,9 @@ class BinanceSim {
 
   // The book (all levels, or the best `depth`) and its update id; nullopt for an unknown symbol.
   std::optional<BookView> book(std::string_view symbol, size_t depth = 0) const;
+  // The trades (one per fill, as the trade stream sends them) of a symbol, oldest first; the last
+  // 10,000 are kept. Empty for an unknown symbol.
+  std::vector<TradeView> trades(std::string_view symbol) const;
   SimStats stats() const;
 
   // Closes every connection and stops the io thread. Idempotent; the destructor calls it.

@@ -1,7 +1,9 @@
-// A Kraken venue on 127.0.0.1: spot (REST AssetPairs and Depth, WebSocket v2 `book` with Kraken's
-// CRC32 checksum and `trade`) and Kraken Futures (REST instruments and orderbook, WebSocket v1
+// A Kraken venue on 127.0.0.1: spot (REST Assets, AssetPairs and Depth, WebSocket v2 `book` with
+// Kraken's CRC32 checksum and `trade`, and the older WebSocket v1 with the same books and trades in
+// its array frames) and Kraken Futures (REST instruments and orderbook, WebSocket v1
 // `book_snapshot`/`book` with `seq`, `trade`), all driven by a seeded order flow over a matching
-// engine. One port serves both families: spot WebSocket at /v2, futures at /ws/v1.
+// engine. One port serves both families: spot WebSocket v2 at /v2 and v1 at / (as
+// wss://ws.kraken.com), futures at /ws/v1.
 //
 // Tests drive it in process: pause() freezes the flow, step() advances it by whole ticks, and
 // book() returns the book as the venue would write it, taken atomically.
@@ -50,6 +52,7 @@ struct TradeView {
   std::string price;  // as the WebSocket feed writes it
   std::string qty;
   bool taker_buys = false;
+  uint64_t id = 0;  // spot: the v2 trade_id; futures: the trade seq
 };
 
 struct SimStats {
