@@ -74,9 +74,11 @@ async function main() {
   const cpu = process.cpuUsage(cpuBegin);
   const uEnd = ex.orderbooks[symbol] ? ex.orderbooks[symbol].nonce : 0;
   // hrtime values are BigInts: written as JSON integers by hand.
-  process.stdout.write('{"event":"result","u_begin":' + uBegin + ',"u_end":' + uEnd +
-                       ',"cpu_s":' + (cpu.user + cpu.system) / 1e6 + ',"resolves":' + us.length +
-                       ',"u":[' + us.join(',') + '],"t":[' + ts.join(',') + ']}\n');
+  const text = '{"event":"result","u_begin":' + uBegin + ',"u_end":' + uEnd + ',"cpu_s":' +
+               (cpu.user + cpu.system) / 1e6 + ',"resolves":' + us.length + ',"u":[' +
+               us.join(',') + '],"t":[' + ts.join(',') + ']}\n';
+  // A pipe takes large writes asynchronously: wait until it has all, process.exit would cut it.
+  await new Promise((resolve) => process.stdout.write(text, resolve));
   await ex.close();
 }
 
