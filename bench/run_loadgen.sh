@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The end-to-end load scenarios (docs/BENCHMARKS.md, "End-to-end load"): builds the gateway, the
 # Binance plugin and the harness (RelWithDebInfo), then runs every scenario once with bounded
-# durations (3-5 minutes in all, depending on the machine's load), and the
-# peer baseline (ccxt pro, 3 interleaved rounds at 3 rates: about 4 more minutes; a hard limit
-# of 15 in all). Extra
+# durations (3-5 minutes in all, depending on the machine's load), then the peer baseline (ccxt
+# pro, 3 interleaved rounds at 3 rates: about 5 more minutes); a hard limit of 15 minutes. Extra
 # arguments go to astra-loadgen, e.g. `bench/run_loadgen.sh --repeat 3`,
 # `bench/run_loadgen.sh --seconds 5` or `bench/run_loadgen.sh --scenario peer`.
 #   BUILD_DIR=...  build folder (default: build)
