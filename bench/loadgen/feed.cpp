@@ -18,6 +18,7 @@
 #include <charconv>
 #include <cmath>
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -26,9 +27,9 @@ namespace astra::loadgen {
 namespace {
 
 constexpr uint64_t kFirstId = 1000000;  // every book starts at this update id
-constexpr uint64_t kIdsPerDiff = 3;     // U..u spans three ids, as busy Binance diffs do
-constexpr int kBodies = 64;             // precomputed diff bodies, used in turn
-constexpr int kQuantities = 61;         // distinct quantity texts
+// kIdsPerDiff (feed.hpp): U..u spans three ids, as busy Binance diffs do
+constexpr int kBodies = 64;      // precomputed diff bodies, used in turn
+constexpr int kQuantities = 61;  // distinct quantity texts
 constexpr size_t kFloodBatchBytes = 64 * 1024;
 constexpr size_t kMaxPendingBytes = 64 * 1024 * 1024;  // past this the gateway is not reading
 
@@ -62,6 +63,7 @@ void append_uint(std::string& out, uint64_t v) {
 
 struct Connection {
   int fd = -1;
+  bool combined = true;     // "/stream": {"stream":..,"data":..} wrappers; "/ws": raw events
   std::string in;           // bytes received, not parsed yet
   std::string message;      // a fragmented message being assembled
   std::string out;          // bytes to send
@@ -113,6 +115,7 @@ class BinanceFeed::Impl {
       by_stream_[lower + "@aggTrade"] = {i, true};
       depth_prefix_.push_back("{\"stream\":\"" + lower +
                               "@depth@100ms\",\"data\":{\"e\":" + "\"depthUpdate\",\"E\":");
+      wrapper_size_.push_back(depth_prefix_.back().find("{\"e\":"));
       symbol_part_.push_back(",\"s\":\"" + sym + "\",\"U\":");
     }
     size_t cap = 1024;
@@ -267,7 +270,20 @@ class BinanceFeed::Impl {
               expected;
       return false;
     }
+    const std::string raw_expected =
+        sim::binance::depth_update_json(1700000000123, sym, 1000004, 1000006, bids, asks);
+    if (raw_of(fast, 0) != raw_expected) {
+      error = "feed self-check: the raw (/ws) diff text differs from the simulator's:\n" +
+              std::string(raw_of(fast, 0)) + "\n" + raw_expected;
+      return false;
+    }
     return true;
+  }
+
+  // The raw (/ws) event inside a combined diff text of `market`: without the wrapper.
+  std::string_view raw_of(std::string_view combined, int market) const {
+    const size_t head = wrapper_size_[size_t(market)];
+    return combined.substr(head, combined.size() - head - 1);
   }
 
   // ---- REST (the loopback server's io thread) ----
@@ -404,7 +420,9 @@ class BinanceFeed::Impl {
             text.clear();
             diff_text(text, m, k, event_ms, first, lastu);
             for (auto& c : conns_)
-              if (c.depth[size_t(m)]) append_frame(c.out, 0x1, text, false);
+              if (c.depth[size_t(m)])
+                append_frame(c.out, 0x1, c.combined ? std::string_view(text) : raw_of(text, m),
+                             false);
             diffs_.fetch_add(1, std::memory_order_relaxed);
             bytes_.fetch_add(text.size(), std::memory_order_relaxed);
           }
@@ -417,13 +435,12 @@ class BinanceFeed::Impl {
             std::transform(stream.begin(), stream.end(), stream.begin(), [](char c) {
               return char(std::tolower(static_cast<unsigned char>(c)));
             });
-            text = sim::binance::wrap_combined(
-                stream + "@aggTrade",
-                sim::binance::agg_trade_json(
-                    event_ms, symbol_of(m), id, buyer_maker ? bid_text_[0] : ask_text_[0],
-                    qty_text_[id % kQuantities], id, id, event_ms, buyer_maker));
+            const std::string raw = sim::binance::agg_trade_json(
+                event_ms, symbol_of(m), id, buyer_maker ? bid_text_[0] : ask_text_[0],
+                qty_text_[id % kQuantities], id, id, event_ms, buyer_maker);
+            text = sim::binance::wrap_combined(stream + "@aggTrade", raw);
             for (auto& c : conns_)
-              if (c.trades[size_t(m)]) append_frame(c.out, 0x1, text, false);
+              if (c.trades[size_t(m)]) append_frame(c.out, 0x1, c.combined ? text : raw, false);
             trades_.fetch_add(1, std::memory_order_relaxed);
           }
         }
@@ -479,6 +496,13 @@ class BinanceFeed::Impl {
         close(fd);
         continue;
       }
+      // "GET /stream HTTP/1.1" (the plugin: combined frames) or "GET /ws/0 HTTP/1.1" (ccxt:
+      // raw frames), as Binance serves both; anything else is not found.
+      const size_t path_at = head.find(' ') + 1;
+      std::string path = head.substr(path_at, head.find(' ', path_at) - path_at);
+      path = path.substr(0, path.find('?'));
+      const bool combined = path == "/stream";
+      const bool raw = path == "/ws" || path.rfind("/ws/", 0) == 0;
       std::string key;
       for (size_t at = 0; at < head.size();) {
         const size_t end = head.find("\r\n", at);
@@ -494,6 +518,12 @@ class BinanceFeed::Impl {
           key.erase(0, key.find_first_not_of(' '));
           key.erase(key.find_last_not_of(' ') + 1);
         }
+      }
+      if (!combined && !raw) {
+        send_all(fd, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n",
+                 std::chrono::seconds(1));
+        close(fd);
+        continue;
       }
       if (key.empty()) {
         send_all(fd, "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n",
@@ -514,6 +544,7 @@ class BinanceFeed::Impl {
       setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
       Connection c;
       c.fd = fd;
+      c.combined = combined;
       c.depth.assign(size_t(options_.markets), 0);
       c.trades.assign(size_t(options_.markets), 0);
       conns_.push_back(std::move(c));
@@ -656,6 +687,7 @@ class BinanceFeed::Impl {
 
   std::vector<std::string> qty_text_, bid_text_, ask_text_, bodies_;
   std::vector<std::string> depth_prefix_, symbol_part_;
+  std::vector<size_t> wrapper_size_;  // per market: bytes of `{"stream":"..","data":` in a diff
   std::unordered_map<std::string, std::pair<int, bool>> by_stream_;  // -> (market, is trades)
 
   mutable std::mutex book_mutex_;  // the generator writes books, REST depth reads them

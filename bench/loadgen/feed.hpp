@@ -17,6 +17,9 @@
 
 namespace astra::loadgen {
 
+// Every diff spans this many update ids (U..u): diffs applied = difference of u / this.
+inline constexpr uint64_t kIdsPerDiff = 3;
+
 struct FeedOptions {
   int markets = 1;
   int levels = 20;                 // bid and ask levels per diff

@@ -3,8 +3,14 @@
 // one line per scenario run: what the gateway applied per CPU-second of its own, latency from
 // the feed's send() to the client's recv(), deliveries, memory, and the harness's own CPU.
 //
-//   astra-loadgen --scenario realistic|busy|ceiling|fanout|markets|all [--rate N] [--clients N]
-//                 [--markets N] [--levels 20|3] [--grid N] [--seconds S] [--repeat N]
+//   astra-loadgen --scenario realistic|busy|ceiling|fanout|markets|peer|all [--rate N]
+//                 [--clients N] [--markets N] [--levels 20|3] [--grid N] [--seconds S]
+//                 [--repeat N] [--ccxt-dir DIR] [--rounds N] [--peer-script PATH]
+//
+// `peer` runs, interleaved on the same feed and rates, our path (feed -> astra serve -> 1 client)
+// and ccxt pro's binance watchOrderBook (feed -> node, bench/peer/ccxt_watch_orderbook.js) from
+// a ccxt install in --ccxt-dir (bench/run_loadgen.sh makes one); without it the peer is skipped.
+#include "child_process.hpp"
 #include "clients.hpp"
 #include "feed.hpp"
 #include "proc_stats.hpp"
@@ -12,6 +18,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -25,6 +32,8 @@
 
 #include "e2e/api_client.hpp"
 #include "e2e/gateway_process.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -46,6 +55,14 @@ struct Scenario {
 struct Overrides {
   std::optional<double> rate, seconds;
   std::optional<int> clients, markets, levels, grid;
+};
+
+// What one run measured, for the peer comparison.
+struct RunResult {
+  double applied_per_s = -1, cpu_pct = -1, per_cpu_s = -1;  // diffs applied; CPU of the applier
+  double p50 = -1, p99 = -1, p999 = -1;                     // latency, µs
+  double samples = 0;
+  std::string load;
 };
 
 std::vector<Scenario> scenarios(const std::string& which, const Overrides& o) {
@@ -157,7 +174,7 @@ struct Harness {
     return done();
   }
 
-  bool run(const Scenario& s) {
+  bool run(const Scenario& s, RunResult* result = nullptr) {
     std::string error;
     FeedOptions fo;
     fo.markets = s.markets;
@@ -262,6 +279,16 @@ struct Harness {
         (std::to_string(current) + "/" + std::to_string(pool.book_clients())).c_str(),
         load.c_str());
     std::cout << line << std::endl;
+    if (result) {
+      result->applied_per_s = applied / wall;
+      result->cpu_pct = 100 * gw_cpu / wall;
+      result->per_cpu_s = gw_cpu > 0 ? applied / gw_cpu : -1;
+      result->p50 = latency.quantile_us(0.50);
+      result->p99 = latency.quantile_us(0.99);
+      result->p999 = latency.quantile_us(0.999);
+      result->samples = double(latency.count());
+      result->load = load;
+    }
     const double integrity = b.integrity - a.integrity;
     if (pool.order_errors() > 0 || pool.closed() > 0 || counts.resets > 0 || integrity > 0)
       std::cout << "          ! integrity events " << integrity << ", order errors "
@@ -274,7 +301,191 @@ struct Harness {
                 << " TRADE messages/s to clients\n";
     return true;
   }
+
+  // The peer: ccxt pro's binance watchOrderBook in node on a feed like run()'s, one market. The
+  // same window and joins as run(): diffs applied (from the book's nonce) per CPU-second of the
+  // node process (/proc, as the gateway's), latency from the feed's send() to ccxt's resolve.
+  // False with `skip` set when node or ccxt cannot run at all.
+  bool run_peer(const Scenario& s, const std::string& ccxt_dir, const std::string& script,
+                RunResult& result, std::string& skip) {
+    std::string error;
+    FeedOptions fo;
+    fo.levels = s.levels;
+    fo.grid = s.grid;
+    auto feed = BinanceFeed::start(fo, error);
+    if (!feed) {
+      std::cerr << s.name << ": feed: " << error << "\n";
+      return false;
+    }
+    feed->set_rate(s.rate > 0 ? s.rate : 100, 0);  // warm-up pace, as run()'s
+    ChildProcess node;
+    const std::string symbol = feed->symbol(0);
+    if (!node.start(
+            {"node", script, ccxt_dir, "http://127.0.0.1:" + std::to_string(feed->rest_port()),
+             "ws://127.0.0.1:" + std::to_string(feed->ws_port()),
+             symbol.substr(0, symbol.size() - 4) + "/USDT"},
+            error)) {
+      skip = error;
+      return false;
+    }
+    auto fail = [&](const std::string& why) {
+      std::cerr << "peer:ccxt: " << why << "\n";
+      node.close_stdin();
+      node.wait(2s);
+      return false;
+    };
+    std::string line;
+    if (!node.read_line(line, 60s)) return fail("no output within 60 s");
+    auto synced = nlohmann::json::parse(line, nullptr, false);
+    if (!synced.is_object() || synced.value("event", "") != "synced")
+      return fail("expected the synced event, got: " + line.substr(0, 2000));
+    feed->set_rate(s.rate, 0);
+    std::this_thread::sleep_for(1s);  // settle at the scenario's rate
+    const pid_t pid = node.pid();
+    const std::string load = load_average();
+    const double cpu_a = process_cpu_seconds(pid);
+    const int64_t since = now_ns();
+    node.write_line("begin");
+    std::this_thread::sleep_for(std::chrono::milliseconds(long(s.seconds * 1000)));
+    node.write_line("end");
+    const int64_t until = now_ns();
+    const double cpu_b = process_cpu_seconds(pid);
+    feed->set_rate(-1, 0);
+    if (!node.read_line(line, 30s)) return fail("no result within 30 s");
+    node.close_stdin();
+    node.wait(5s);
+    auto r = nlohmann::json::parse(line, nullptr, false);
+    if (!r.is_object() || r.value("event", "") != "result")
+      return fail("expected the result, got: " + line.substr(0, 2000));
+    const double wall = double(until - since) / 1e9;
+    const double cpu = cpu_b - cpu_a;
+    const auto u_begin = r.value("u_begin", uint64_t(0)), u_end = r.value("u_end", uint64_t(0));
+    const double applied = u_end > u_begin ? double(u_end - u_begin) / double(kIdsPerDiff) : 0;
+    Histogram latency;
+    uint64_t unmatched = 0;
+    const auto& us = r["u"];
+    const auto& ts = r["t"];
+    for (size_t i = 0; i < us.size() && i < ts.size(); ++i) {
+      const int64_t sent = feed->sent_at(0, us[i].get<uint64_t>());
+      if (sent < 0)
+        ++unmatched;
+      else if (sent >= since)
+        latency.add(ts[i].get<int64_t>() - sent);
+    }
+    result.applied_per_s = applied / wall;
+    result.cpu_pct = 100 * cpu / wall;
+    result.per_cpu_s = cpu > 0 ? applied / cpu : -1;
+    result.p50 = latency.quantile_us(0.50);
+    result.p99 = latency.quantile_us(0.99);
+    result.p999 = latency.quantile_us(0.999);
+    result.samples = double(latency.count());
+    result.load = load;
+    char text[1024];
+    std::snprintf(text, sizeof text,
+                  "%-9s %5d %6d %3d %7s %4.0f | %9s %9s %6s %11s | %9s %11s | %6s %7s %7s %8s %6s "
+                  "| node: %s resolves/s, own cpuUsage %s%%, unjoined %s | %s",
+                  "peer:ccxt", 1, 1, s.levels, s.rate > 0 ? fmt(s.rate).c_str() : "flood", wall,
+                  "-", fmt(result.applied_per_s).c_str(), fmt(result.cpu_pct).c_str(),
+                  fmt(result.per_cpu_s).c_str(), "-", "-", fmt(result.p50).c_str(),
+                  fmt(result.p99).c_str(), fmt(result.p999).c_str(), fmt(latency.max_us()).c_str(),
+                  fmt(result.samples / 1000, 0).c_str(),
+                  fmt(double(r.value("resolves", 0)) / wall).c_str(),
+                  fmt(100 * r.value("cpu_s", 0.0) / wall).c_str(), fmt(double(unmatched)).c_str(),
+                  load.c_str());
+    std::cout << text << std::endl;
+    return true;
+  }
 };
+
+double median(std::vector<double> v) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return x < 0; }), v.end());
+  if (v.empty()) return -1;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+std::string ratio(double ours, double peer) {
+  return ours > 0 && peer > 0 ? fmt(ours / peer, 2) : "-";
+}
+
+// The peer comparison: at each rate, `rounds` pairs of runs, ours then ccxt's, then the medians
+// and the ratios ours / ccxt's. Our path has two hops (feed -> gateway -> client) and its CPU
+// figure is the gateway process's; ccxt's is one hop and its CPU figure is node's.
+bool run_peer_group(Harness& h, const Overrides& o, int rounds, const std::string& ccxt_dir,
+                    const std::string& script) {
+  if (ccxt_dir.empty()) {
+    std::cout << "peer: skipped: no ccxt install given (--ccxt-dir; bench/run_loadgen.sh installs "
+                 "ccxt@4.5.84 with npm)\n";
+    return true;
+  }
+  if (!std::filesystem::is_regular_file(script)) {
+    std::cout << "peer: skipped: no " << script << " (run from the repository's root, or pass "
+              << "--peer-script)\n";
+    return true;
+  }
+  {  // node runs and loads ccxt from the install, or the peer is skipped
+    ChildProcess check;
+    std::string error;
+    if (!check.start({"node", "-e", "require(require.resolve('ccxt', {paths: [process.argv[1]]}))",
+                      ccxt_dir},
+                     error)) {
+      std::cout << "peer: skipped: " << error << "\n";
+      return true;
+    }
+    check.close_stdin();
+    std::string line;
+    while (check.read_line(line, 60s)) {
+    }
+    if (check.wait(1s) != 0) {
+      std::cout << "peer: skipped: node cannot load ccxt from " << ccxt_dir << "\n";
+      return true;
+    }
+  }
+  std::vector<double> rates = {1000, 5000, 0};
+  if (o.rate) rates = {*o.rate};
+  bool ok = true;
+  for (double rate : rates) {
+    Scenario s{"peer:ours",          1, 1, 0, o.levels.value_or(20), o.grid.value_or(100), rate, 0,
+               o.seconds.value_or(8)};
+    std::vector<RunResult> ours, peer;
+    for (int r = 0; r < rounds; ++r) {
+      RunResult a, b;
+      if (h.run(s, &a))
+        ours.push_back(a);
+      else
+        ok = false;
+      std::string skip;
+      if (h.run_peer(s, ccxt_dir, script, b, skip)) {
+        peer.push_back(b);
+      } else if (!skip.empty()) {
+        std::cout << "peer: skipped: " << skip << "\n";
+        return ok;
+      } else {
+        ok = false;
+      }
+    }
+    auto med = [](const std::vector<RunResult>& v, double RunResult::*field) {
+      std::vector<double> x;
+      for (const auto& r : v)
+        x.push_back(r.*field);
+      return median(x);
+    };
+    const double o_pc = med(ours, &RunResult::per_cpu_s), p_pc = med(peer, &RunResult::per_cpu_s);
+    const double o_ap = med(ours, &RunResult::applied_per_s),
+                 p_ap = med(peer, &RunResult::applied_per_s);
+    const double o_50 = med(ours, &RunResult::p50), p_50 = med(peer, &RunResult::p50);
+    const double o_99 = med(ours, &RunResult::p99), p_99 = med(peer, &RunResult::p99);
+    std::cout << "peer medians, rate " << (rate > 0 ? fmt(rate) : "flood") << " (" << ours.size()
+              << " ours, " << peer.size() << " ccxt): applied/s " << fmt(o_ap) << " vs "
+              << fmt(p_ap) << " (x" << ratio(o_ap, p_ap) << "); applied per CPU-second (gateway "
+              << "vs node) " << fmt(o_pc) << " vs " << fmt(p_pc) << " (x" << ratio(o_pc, p_pc)
+              << "); latency p50 " << fmt(o_50) << " vs " << fmt(p_50) << " us (x"
+              << ratio(o_50, p_50) << "), p99 " << fmt(o_99) << " vs " << fmt(p_99) << " us (x"
+              << ratio(o_99, p_99) << ")\n";
+  }
+  return ok;
+}
 
 void print_header() {
   std::cout << "machine: " << std::thread::hardware_concurrency() << " CPUs, "
@@ -291,9 +502,9 @@ void print_header() {
 }
 
 int usage() {
-  std::cerr << "usage: astra-loadgen --scenario realistic|busy|ceiling|fanout|markets|all "
+  std::cerr << "usage: astra-loadgen --scenario realistic|busy|ceiling|fanout|markets|peer|all "
                "[--rate N] [--clients N] [--markets N] [--levels 20|3] [--grid N] "
-               "[--seconds S] [--repeat N]\n";
+               "[--seconds S] [--repeat N] [--ccxt-dir DIR] [--rounds N] [--peer-script PATH]\n";
   return 2;
 }
 
@@ -303,6 +514,10 @@ int main(int argc, char** argv) {
   std::string which;
   Overrides o;
   int repeat = 1;
+  int rounds = 3;
+  std::string ccxt_dir;
+  // The peer script in the source tree (run from the repository's root, or --peer-script).
+  std::string script = "bench/peer/ccxt_watch_orderbook.js";
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (i + 1 >= argc) return usage();
@@ -324,6 +539,12 @@ int main(int argc, char** argv) {
         o.grid = std::stoi(v);
       else if (arg == "--repeat")
         repeat = std::stoi(v);
+      else if (arg == "--rounds")
+        rounds = std::stoi(v);
+      else if (arg == "--ccxt-dir")
+        ccxt_dir = v;
+      else if (arg == "--peer-script")
+        script = v;
       else
         return usage();
     } catch (const std::exception&) {
@@ -331,8 +552,10 @@ int main(int argc, char** argv) {
     }
   }
   const auto list = scenarios(which, o);
-  if (list.empty() || repeat < 1 || (o.seconds && (*o.seconds <= 0 || *o.seconds > 600)) ||
-      (o.rate && *o.rate < 0) || (o.clients && *o.clients < 1) || (o.markets && *o.markets < 1))
+  const bool peer = which == "peer" || which == "all";
+  if ((list.empty() && !peer) || repeat < 1 || rounds < 1 ||
+      (o.seconds && (*o.seconds <= 0 || *o.seconds > 600)) || (o.rate && *o.rate < 0) ||
+      (o.clients && *o.clients < 1) || (o.markets && *o.markets < 1))
     return usage();
   // 1000 clients and 1000 gateway sessions: raise the descriptor limit (the child inherits it).
   rlimit nofile{};
@@ -347,6 +570,7 @@ int main(int argc, char** argv) {
   for (int r = 0; r < repeat; ++r)
     for (const Scenario& s : list)
       ok = h.run(s) && ok;
+  if (peer) ok = run_peer_group(h, o, rounds, ccxt_dir, script) && ok;
   std::filesystem::remove_all(h.root);
   return ok ? 0 : 1;
 }
