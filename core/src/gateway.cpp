@@ -98,6 +98,9 @@ struct Gateway::Topic {
   // The snapshot message for the book's current update, shared by everyone who joins now.
   std::shared_ptr<const std::string> snapshot;
   uint64_t snapshot_update_id = 0;
+  // Set by the first REST request answered from this live book: from then on every change of
+  // the book is published to rest_snapshots_ (cleared when the market list is reloaded).
+  bool rest_snapshots = false;
 };
 
 Gateway::Gateway(GatewayOptions options, Scheduler& scheduler)
@@ -174,6 +177,14 @@ void Gateway::refresh_markets(std::string_view exchange, Callback done) {
     std::sort(symbols.begin(), symbols.end());
     symbols.erase(std::unique(symbols.begin(), symbols.end()), symbols.end());
     market_symbols_[code] = std::move(symbols);
+    // Markets are validated again by the next orderbook() call before any is served from memory.
+    for (auto& [key, topic] : topics_) {
+      if (topic->type != DataType::orderbook || !topic->rest_snapshots ||
+          symbol_exchange(topic->market) != code)
+        continue;
+      topic->rest_snapshots = false;
+      rest_snapshots_.withdraw(topic->market);
+    }
     auto shared = std::make_shared<const std::string>(std::move(json));
     markets_[code] = shared;
     done(ASTRA_OK, *shared);
@@ -246,6 +257,15 @@ std::shared_ptr<const std::string> Gateway::snapshot_of(Topic& topic,
   return topic.snapshot;
 }
 
+void Gateway::refresh_rest_snapshot(const Topic& topic, const MarketBook* book) {
+  if (!topic.rest_snapshots) return;
+  if (book != nullptr && book->in_sync)
+    rest_snapshots_.publish(BookSnapshot::of(book->market, book->update_id, book->venue_time_us,
+                                             book->book, kSnapshotDepth));
+  else
+    rest_snapshots_.withdraw(topic.market);
+}
+
 void Gateway::on_book(const astra_book_event& event) {
   ++stats_.book_events;
   const std::string_view market = view(event.market);
@@ -258,6 +278,9 @@ void Gateway::on_book(const astra_book_event& event) {
   if (change.kind == BookChange::none) return;
   topic->snapshot.reset();
   const MarketBook& book = *change.book;
+  // Before anything is delivered or the venue is called (either may re-enter): REST readers see
+  // this change, a reset included, before any client or the venue does.
+  refresh_rest_snapshot(*topic, &book);
 
   switch (change.kind) {
     case BookChange::snapshot:
@@ -312,6 +335,15 @@ void Gateway::on_trades(const astra_trade_event& event) {
   publish(*topic, msg, MessageKind::trades, 0);
 }
 
+std::optional<std::string> Gateway::orderbook_from_snapshot(std::string_view market,
+                                                            uint32_t depth) const {
+  if (depth == 0) depth = kDefaultDepth;
+  if (depth > kMaxDepth) return std::nullopt;  // orderbook() gives the error
+  const auto snapshot = rest_snapshots_.find(market);
+  if (!snapshot || !snapshot->covers(depth)) return std::nullopt;
+  return snapshot->orderbook_json(depth);
+}
+
 void Gateway::orderbook(std::string_view market, uint32_t depth, Callback done) {
   auto v = check_market(market);
   if (!v.ok()) return fail(done, v.error());
@@ -320,9 +352,13 @@ void Gateway::orderbook(std::string_view market, uint32_t depth, Callback done) 
     return fail(done, make_error(ASTRA_E_INVALID_ARGUMENT, "bad_depth",
                                  "depth " + std::to_string(depth) + " must be from 1 to " +
                                      std::to_string(kMaxDepth)));
-  if (find_topic(market, DataType::orderbook) != nullptr) {
+  if (Topic* topic = find_topic(market, DataType::orderbook); topic != nullptr) {
     const MarketBook* book = books_.find(market);
     if (book != nullptr && book->in_sync) {
+      if (!topic->rest_snapshots) {
+        topic->rest_snapshots = true;
+        refresh_rest_snapshot(*topic, book);
+      }
       book->book.top(depth, bid_buf_, ask_buf_);
       done(ASTRA_OK,
            encode_orderbook_json(market, book->update_id, book->venue_time_us, bid_buf_, ask_buf_));
@@ -429,6 +465,7 @@ void Gateway::release_topic(const std::string& key, uint64_t generation) {
   const DataType type = topic.type;
   Venue* v = topic.venue;
   topics_.erase(it);
+  if (type == DataType::orderbook) rest_snapshots_.withdraw(market);
   // Topic gone first: events the venue emits from inside unsubscribe() are ignored.
   v->unsubscribe(market, type);
   if (type == DataType::orderbook) books_.erase(market);

@@ -3,10 +3,15 @@
 #include <astra/sdk/crypto.hpp>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <sqlite3.h>
 
+#include <array>
 #include <chrono>
+#include <mutex>
+#include <unordered_map>
 
 namespace astra::core {
 namespace {
@@ -17,6 +22,10 @@ constexpr size_t kSaltBytes = 16;
 constexpr size_t kIdChars = kIdBytes * 2;
 constexpr size_t kSecretChars = kSecretBytes * 2;
 constexpr size_t kMaxLabelBytes = 256;
+constexpr size_t kVerifierBytes = 32;  // HMAC-SHA256
+
+using Salt = std::array<unsigned char, kSaltBytes>;
+using Mac = std::array<unsigned char, kVerifierBytes>;
 
 // A statement that finalizes itself.
 class Statement {
@@ -85,6 +94,30 @@ std::string verifier(std::string_view salt, std::string_view secret) {
   return hex;
 }
 
+// The verifier as raw bytes, into a fixed buffer (no copy of the secret is made).
+bool verifier_bytes(const Salt& salt, std::string_view secret, Mac& out) {
+  unsigned int n = 0;
+  return HMAC(EVP_sha256(), salt.data(), static_cast<int>(salt.size()),
+              reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), out.data(),
+              &n) != nullptr &&
+         n == out.size();
+}
+
+template <size_t N>
+bool hex_decode_to(std::string_view hex, std::array<unsigned char, N>& out) {
+  std::string bytes;
+  if (hex.size() != 2 * N || !hex_decode(hex, bytes)) return false;
+  std::copy(bytes.begin(), bytes.end(), out.begin());
+  return true;
+}
+
+uint64_t id_number(std::string_view id) noexcept {  // id is valid_id(): 12 lower hex digits
+  uint64_t v = 0;
+  for (char c : id)
+    v = v << 4 | static_cast<uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+  return v;
+}
+
 int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -93,13 +126,59 @@ int64_t now_us() {
 
 }  // namespace
 
-KeyStore::KeyStore(sqlite3* db) : db_(db) {}
+// Verified keys, so that a request costs one HMAC instead of a SQLite query (which takes the
+// file lock) plus the HMAC. Revocation by another connection is seen through SQLite's
+// PRAGMA data_version, which changes when any other connection commits to the file: it is read
+// at most every revalidate_interval, and a change drops every entry. (A read of the file's change
+// counter would do the same; the pragma is SQLite's documented interface for it.)
+//
+// One mutex covers the cache AND every statement on this connection. That makes it obviously
+// correct: a data_version read never runs inside another thread's open read transaction (which
+// would report a stale version), and a key read from the database before a revocation can never
+// be inserted after the revocation was observed. Only hits run the HMAC outside the lock.
+struct KeyStore::Cache {
+  struct Entry {
+    Salt salt;
+    Mac verifier;  // the stored salted hash, as bytes: never the secret
+  };
+  explicit Cache(KeyStoreOptions o) : options(o) {}
+
+  // Drops everything when another connection changed the file (or when that cannot be known).
+  void revalidate_if_due(sqlite3* db) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_revalidation) return;
+    int64_t version = -1;
+    Statement pragma(db, "PRAGMA data_version");
+    if (pragma.ok() && sqlite3_step(pragma.get()) == SQLITE_ROW)
+      version = sqlite3_column_int64(pragma.get(), 0);
+    if (version < 0 || version != data_version) keys.clear();
+    data_version = version;
+    // After a failed read the next check tries again, and nothing is cached meanwhile.
+    next_revalidation = version < 0 ? now : now + options.revalidate_interval;
+  }
+
+  void insert(uint64_t id, const Entry& e) {
+    if (data_version < 0 || options.max_cached_keys == 0) return;
+    if (keys.size() >= options.max_cached_keys && keys.find(id) == keys.end())
+      keys.erase(keys.begin());  // any one: only valid keys get here, the cap is a safety net
+    keys[id] = e;
+  }
+
+  const KeyStoreOptions options;
+  std::mutex mutex;
+  std::unordered_map<uint64_t, Entry> keys;  // by key id (48 bits)
+  int64_t data_version = -1;                 // when the entries were last known current
+  std::chrono::steady_clock::time_point next_revalidation{};
+};
+
+KeyStore::KeyStore(sqlite3* db, KeyStoreOptions options)
+    : db_(db), cache_(std::make_unique<Cache>(options)) {}
 
 KeyStore::~KeyStore() {
   sqlite3_close_v2(db_);
 }
 
-Result<std::unique_ptr<KeyStore>> KeyStore::open(const std::string& path) {
+Result<std::unique_ptr<KeyStore>> KeyStore::open(const std::string& path, KeyStoreOptions options) {
   if (sqlite3_threadsafe() == 0)
     return make_error(ASTRA_E_INTERNAL, "key_store_error",
                       "SQLite was built without thread safety");
@@ -113,7 +192,7 @@ Result<std::unique_ptr<KeyStore>> KeyStore::open(const std::string& path) {
     sqlite3_close_v2(db);
     return e;
   }
-  std::unique_ptr<KeyStore> store(new KeyStore(db));
+  std::unique_ptr<KeyStore> store(new KeyStore(db, options));
   sqlite3_busy_timeout(db, 2000);
   const char* schema =
       "CREATE TABLE IF NOT EXISTS api_keys ("
@@ -143,6 +222,7 @@ Result<std::string> KeyStore::create(std::string_view label) {
   const std::string id = sdk::hex_encode(id_bytes);
   std::string hash = verifier(salt, secret);
 
+  std::lock_guard lock(cache_->mutex);
   Statement insert(db_,
                    "INSERT INTO api_keys (id, label, created_us, revoked, salt, verifier) "
                    "VALUES (?, ?, ?, 0, ?, ?)");
@@ -172,31 +252,55 @@ KeyCheck KeyStore::check(std::string_view key, std::string* key_id) const {
   const std::string_view secret = key.substr(kIdChars + 1);
   if (!valid_id(id) || !lower_hex(secret)) return KeyCheck::unknown;
 
+  Cache::Entry cached;
+  {
+    std::lock_guard lock(cache_->mutex);
+    cache_->revalidate_if_due(db_);
+    auto it = cache_->keys.find(id_number(id));
+    if (it == cache_->keys.end()) return check_in_database(id, secret, key_id);
+    cached = it->second;
+  }
+  Mac computed;
+  const bool match = verifier_bytes(cached.salt, secret, computed) &&
+                     CRYPTO_memcmp(computed.data(), cached.verifier.data(), computed.size()) == 0;
+  OPENSSL_cleanse(computed.data(), computed.size());
+  if (!match) return KeyCheck::unknown;
+  if (key_id != nullptr) *key_id = std::string(id);
+  return KeyCheck::valid;
+}
+
+// Called with the cache mutex held.
+KeyCheck KeyStore::check_in_database(std::string_view id, std::string_view secret,
+                                     std::string* key_id) const {
   Statement select(db_, "SELECT salt, verifier, revoked FROM api_keys WHERE id = ?");
   if (!select.ok()) return KeyCheck::unknown;
   select.bind(1, id);
   const bool found = sqlite3_step(select.get()) == SQLITE_ROW;
   // An unknown id costs the same HMAC as a known one.
-  std::string salt_hex = found ? select.text(0) : std::string(kSaltBytes * 2, '0');
-  const std::string stored = found ? select.text(1) : std::string(64, '0');
+  Cache::Entry entry{};
+  if (found && (!hex_decode_to(select.text(0), entry.salt) ||
+                !hex_decode_to(select.text(1), entry.verifier)))
+    return KeyCheck::unknown;
   const bool revoked = found && sqlite3_column_int64(select.get(), 2) != 0;
 
-  std::string salt;
-  if (!hex_decode(salt_hex, salt)) return KeyCheck::unknown;
-  std::string computed;
-  try {
-    computed = verifier(salt, secret);
-  } catch (const std::exception&) {
-    return KeyCheck::unknown;
-  }
-  const bool match = computed.size() == stored.size() &&
-                     CRYPTO_memcmp(computed.data(), stored.data(), stored.size()) == 0;
+  Mac computed;
+  const bool match = verifier_bytes(entry.salt, secret, computed) &&
+                     CRYPTO_memcmp(computed.data(), entry.verifier.data(), computed.size()) == 0;
+  OPENSSL_cleanse(computed.data(), computed.size());
   if (!found || !match) return KeyCheck::unknown;
   if (key_id != nullptr) *key_id = std::string(id);
-  return revoked ? KeyCheck::revoked : KeyCheck::valid;
+  if (revoked) return KeyCheck::revoked;
+  cache_->insert(id_number(id), entry);
+  return KeyCheck::valid;
+}
+
+size_t KeyStore::cached_keys() const {
+  std::lock_guard lock(cache_->mutex);
+  return cache_->keys.size();
 }
 
 Result<std::vector<KeyInfo>> KeyStore::list() const {
+  std::lock_guard lock(cache_->mutex);
   Statement select(db_,
                    "SELECT id, label, created_us, revoked FROM api_keys ORDER BY created_us, id");
   if (!select.ok()) return db_error(db_, "cannot list keys");
@@ -220,6 +324,10 @@ Result<bool> KeyStore::revoke(std::string_view id) {
                       "no API key with id '" + std::string(id.substr(0, 40)) + "'");
   };
   if (!valid_id(id)) return not_found();
+  std::lock_guard lock(cache_->mutex);
+  // Gone from the cache whatever the outcome; under the lock, so no check() can put it back from
+  // a read made before this update.
+  cache_->keys.erase(id_number(id));
   // RETURNING reports the row this statement changed (sqlite3_changes() is per connection and
   // would race with other threads).
   Statement update(db_, "UPDATE api_keys SET revoked = 1 WHERE id = ? RETURNING id");
@@ -234,6 +342,7 @@ Result<bool> KeyStore::revoke(std::string_view id) {
 }
 
 bool KeyStore::empty() const {
+  std::lock_guard lock(cache_->mutex);
   Statement select(db_, "SELECT EXISTS (SELECT 1 FROM api_keys)");
   if (!select.ok() || sqlite3_step(select.get()) != SQLITE_ROW) return false;
   return sqlite3_column_int64(select.get(), 0) == 0;

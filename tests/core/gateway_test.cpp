@@ -4,8 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "book_event.hpp"
@@ -575,6 +577,183 @@ TEST_F(GatewayTest, RestOrderbookFromTheVenueIsNormalized) {
   auto [s2, err] = rest(kBtc, 0);
   EXPECT_EQ(s2, ASTRA_E_RESOURCE_EXHAUSTED);
   EXPECT_EQ(json::parse(err)["code"], "rate_limited");
+}
+
+// --- GET /orderbook from the snapshot the engine publishes (orderbook_from_snapshot) ---
+
+// The answer the engine thread gives for the live book, next to the one any thread gets.
+TEST_F(GatewayTest, RestSnapshotAnswersExactlyAsTheLiveBook) {
+  load_markets();
+  auto a = std::make_shared<Recorder>();
+  sub(kBtc, DataType::orderbook, a);
+  EXPECT_FALSE(gw.orderbook_from_snapshot(kBtc, 0));  // not in sync yet
+  book(test::snapshot(kBtc, 42, {lvl("10.00", "1"), lvl("9.50", "2"), lvl("9", "3")},
+                      {lvl("10.10", "1.000")}));
+  // Not asked for over REST yet: nothing is published (no cost for markets nobody polls).
+  EXPECT_FALSE(gw.orderbook_from_snapshot(kBtc, 2));
+  ASSERT_EQ(rest(kBtc, 2).first, ASTRA_OK);  // validates the market, starts publishing
+  for (uint32_t depth : {1u, 2u, 3u, 0u, 100u, 5000u}) {
+    auto fast = gw.orderbook_from_snapshot(kBtc, depth);
+    ASSERT_TRUE(fast) << depth;
+    EXPECT_EQ(*fast, rest(kBtc, depth).second) << depth;
+  }
+  book(test::update(kBtc, 43, {lvl("9.50", "0"), lvl("9.75", "4")}, {lvl("10.20", "5")}));
+  auto fast = gw.orderbook_from_snapshot(kBtc, 2);
+  ASSERT_TRUE(fast);
+  EXPECT_EQ(*fast, rest(kBtc, 2).second);
+  const json j = json::parse(*fast);
+  EXPECT_EQ(j["updateId"], 43);
+  EXPECT_EQ(j["time"], 2000);
+  EXPECT_NE(fast->find("\"bids\":[[10.00,1],[9.75,4]],\"asks\":[[10.10,1.000],[10.20,5]]"),
+            std::string::npos)
+      << *fast;
+  // Unknown or malformed markets are never in it: the engine path answers (and validates).
+  EXPECT_FALSE(gw.orderbook_from_snapshot(kEth, 0));
+  EXPECT_FALSE(gw.orderbook_from_snapshot("BINANCE-SPOT-BTC", 0));
+  EXPECT_EQ(venue->calls.size(), 1u);  // only the subscription: the venue was never asked
+}
+
+TEST_F(GatewayTest, RestSnapshotDepthLimits) {
+  load_markets();
+  auto a = std::make_shared<Recorder>();
+  sub(kBtc, DataType::orderbook, a);
+  std::vector<astra_book_level> bids;
+  for (int i = 0; i < 150; ++i)
+    bids.push_back(lvl(std::to_string(1000 - i), "1"));
+  book(test::snapshot(kBtc, 1, bids, {lvl("2000", "1"), lvl("2001", "1")}));
+  ASSERT_EQ(rest(kBtc, 0).first, ASTRA_OK);
+
+  // Up to kSnapshotDepth levels per side from memory; deeper needs the whole book: the engine.
+  ASSERT_EQ(Gateway::kSnapshotDepth, 100u);
+  auto top100 = gw.orderbook_from_snapshot(kBtc, 100);
+  ASSERT_TRUE(top100);
+  EXPECT_EQ(json::parse(*top100)["bids"].size(), 100u);
+  EXPECT_EQ(json::parse(*top100)["asks"].size(), 2u);
+  EXPECT_EQ(gw.orderbook_from_snapshot(kBtc, 0), top100);  // 0: the default, 100
+  EXPECT_FALSE(gw.orderbook_from_snapshot(kBtc, 101));
+  EXPECT_EQ(json::parse(rest(kBtc, 101).second)["bids"].size(), 101u);
+  EXPECT_FALSE(gw.orderbook_from_snapshot(kBtc, 5001));  // the engine path says bad_depth
+  EXPECT_EQ(json::parse(rest(kBtc, 5001).second)["code"], "bad_depth");
+
+  // A book no deeper than kSnapshotDepth is held whole: any depth is answered from memory.
+  book(test::snapshot(kBtc, 2, {lvl("10", "1"), lvl("9", "1")}, {lvl("11", "1")}));
+  for (uint32_t depth : {1u, 2u, 3u, 101u, 5000u}) {
+    auto fast = gw.orderbook_from_snapshot(kBtc, depth);
+    ASSERT_TRUE(fast) << depth;
+    EXPECT_EQ(*fast, rest(kBtc, depth).second) << depth;
+  }
+  EXPECT_EQ(json::parse(*gw.orderbook_from_snapshot(kBtc, 1))["bids"].size(), 1u);
+}
+
+TEST_F(GatewayTest, RestSnapshotNeverServesABookThatIsNotInSync) {
+  load_markets();
+  auto a = std::make_shared<Recorder>();
+  const auto id = sub(kBtc, DataType::orderbook, a);
+  book(test::snapshot(kBtc, 1, {lvl("10", "1")}, {lvl("11", "1")}));
+  ASSERT_EQ(rest(kBtc, 0).first, ASTRA_OK);
+  ASSERT_TRUE(gw.orderbook_from_snapshot(kBtc, 0));
+
+  // The venue's reset: withdrawn before any client hears of it.
+  bool withdrawn_before_delivery = false;
+  a->on_deliver = [&] {
+    if (a->got.back().kind == MessageKind::book_reset)
+      withdrawn_before_delivery = !gw.orderbook_from_snapshot(kBtc, 0);
+  };
+  book(test::reset(kBtc, ASTRA_RESET_CHECKSUM));
+  EXPECT_TRUE(withdrawn_before_delivery);
+  EXPECT_FALSE(gw.orderbook_from_snapshot(kBtc, 0));
+  book(test::update(kBtc, 2, {lvl("10", "2")}, {}));  // ignored while out of sync
+  EXPECT_FALSE(gw.orderbook_from_snapshot(kBtc, 0));
+  venue->book_json = R"({"updateId":3,"bids":[["10","1"]],"asks":[["11","1"]]})";
+  EXPECT_EQ(rest(kBtc, 0).first, ASTRA_OK);  // the venue's REST snapshot, as before
+  EXPECT_EQ(count_calls("rest:" + kBtc + ":100"), 1u);
+
+  // In sync again: published again, with the new book.
+  book(test::snapshot(kBtc, 10, {lvl("10", "7")}, {lvl("11", "1")}));
+  auto fast = gw.orderbook_from_snapshot(kBtc, 0);
+  ASSERT_TRUE(fast);
+  EXPECT_EQ(json::parse(*fast)["updateId"], 10);
+
+  // Crossed: the store resets the book; the venue resynchronizes later (not from inside).
+  book(test::update(kBtc, 11, {lvl("11", "1")}, {}));
+  EXPECT_FALSE(gw.orderbook_from_snapshot(kBtc, 0));
+  book(test::snapshot(kBtc, 20, {lvl("10", "1")}, {lvl("11", "1")}));
+  ASSERT_TRUE(gw.orderbook_from_snapshot(kBtc, 0));
+  // Out of order: same.
+  book(test::update(kBtc, 20, {lvl("10", "2")}, {}));
+  EXPECT_FALSE(gw.orderbook_from_snapshot(kBtc, 0));
+  book(test::snapshot(kBtc, 30, {lvl("10", "1")}, {lvl("11", "1")}));
+  ASSERT_TRUE(gw.orderbook_from_snapshot(kBtc, 0));
+
+  // The market list is reloaded: nothing is served until orderbook() has validated it again.
+  load_markets();
+  EXPECT_FALSE(gw.orderbook_from_snapshot(kBtc, 0));
+  ASSERT_EQ(rest(kBtc, 0).first, ASTRA_OK);
+  ASSERT_TRUE(gw.orderbook_from_snapshot(kBtc, 0));
+
+  // The last subscriber leaves: once the topic is released the market is not streaming.
+  gw.unsubscribe(id);
+  ASSERT_TRUE(gw.orderbook_from_snapshot(kBtc, 0));  // still streaming while it lingers
+  sched.advance(1000);
+  EXPECT_FALSE(gw.orderbook_from_snapshot(kBtc, 0));
+  EXPECT_EQ(count_calls("unsub:" + kBtc + ":ORDERBOOK"), 3u);  // two resyncs, the release
+}
+
+// Readers on other threads while the engine thread (this one) applies updates: every answer is
+// one book state. Each update sets every level's quantity to its own updateId, so levels from one
+// update under another's updateId (a torn answer) would show.
+TEST_F(GatewayTest, RestSnapshotIsNeverTorn) {
+  load_markets();
+  auto a = std::make_shared<Recorder>();
+  sub(kBtc, DataType::orderbook, a);
+  const std::vector<std::string> bid_prices = {"10", "9", "8", "7"};
+  const std::vector<std::string> ask_prices = {"11", "12", "13"};
+  auto levels = [](const std::vector<std::string>& prices, uint64_t id) {
+    std::vector<astra_book_level> out;
+    for (const auto& p : prices)
+      out.push_back(lvl(p, std::to_string(id)));
+    return out;
+  };
+  book(test::snapshot(kBtc, 1, levels(bid_prices, 1), levels(ask_prices, 1)));
+  ASSERT_EQ(rest(kBtc, 0).first, ASTRA_OK);
+
+  constexpr uint64_t kLast = 3000;
+  std::atomic<bool> done{false};
+  std::atomic<int> torn{0};
+  std::atomic<int> answers{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t) {
+    readers.emplace_back([&] {
+      uint64_t previous = 0;
+      while (!done.load()) {
+        auto body = gw.orderbook_from_snapshot(kBtc, 3);
+        if (!body) {
+          ++torn;  // never withdrawn here: the book stays in sync
+          continue;
+        }
+        const json j = json::parse(*body);
+        const uint64_t id = j["updateId"].get<uint64_t>();
+        bool ok = id >= previous && j["bids"].size() == 3 && j["asks"].size() == 3;
+        for (const char* side : {"bids", "asks"})
+          for (const auto& l : j[side])
+            ok = ok && l[1].get<uint64_t>() == id;
+        if (!ok) ++torn;
+        previous = id;
+        ++answers;
+      }
+    });
+  }
+  for (uint64_t id = 2; id <= kLast; ++id)
+    book(test::update(kBtc, id, levels(bid_prices, id), levels(ask_prices, id)));
+  // A few answers after the last update too.
+  const int seen = answers.load();
+  while (answers.load() < seen + 10)
+    std::this_thread::yield();
+  done = true;
+  for (auto& r : readers)
+    r.join();
+  EXPECT_EQ(torn.load(), 0);
+  EXPECT_EQ(json::parse(*gw.orderbook_from_snapshot(kBtc, 3))["updateId"], kLast);
 }
 
 }  // namespace

@@ -7,7 +7,6 @@
 namespace astra::host {
 
 core::KeyCheck GatewayApi::check_key(std::string_view key) {
-  std::lock_guard lock(keys_mutex_);
   return keys_.check(key);
 }
 
@@ -18,6 +17,9 @@ void GatewayApi::markets(std::string exchange, MarketsCallback done) {
 }
 
 void GatewayApi::orderbook(std::string market, uint32_t depth, core::Callback done) {
+  // From the engine's published snapshot when there is one (no hop to the engine thread).
+  if (auto json = engine_.gateway().orderbook_from_snapshot(market, depth))
+    return done(ASTRA_OK, std::move(*json));
   engine_.post([this, market = std::move(market), depth, done = std::move(done)]() mutable {
     engine_.gateway().orderbook(market, depth, std::move(done));
   });

@@ -1,10 +1,10 @@
 // The production Api: every gateway call is posted to the engine thread, and its answer handed to
-// the callback from there (the server posts it back to its own strands).
+// the callback from there (the server posts it back to its own strands). Exceptions, answered on
+// the calling thread: check_key (the KeyStore is thread-safe) and orderbook when the engine has
+// published the book (core::Gateway::orderbook_from_snapshot).
 #pragma once
 
 #include "server/api.hpp"
-
-#include <mutex>
 
 namespace astra::host {
 
@@ -26,9 +26,7 @@ class GatewayApi final : public Api {
 
  private:
   Engine& engine_;
-  const core::KeyStore& keys_;
-  // KeyStore makes no promise about concurrent check() calls (one SQLite connection).
-  std::mutex keys_mutex_;
+  const core::KeyStore& keys_;  // thread-safe
 };
 
 }  // namespace astra::host

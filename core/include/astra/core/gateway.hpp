@@ -2,9 +2,11 @@
 // hub that fans each event out to every subscriber as one shared, immutable, pre-encoded buffer.
 //
 // THREADING: a Gateway and its venues live on one thread (the engine). Every member is called
-// from it; Subscriber::deliver is called from it and must not block.
+// from it, except orderbook_from_snapshot() which any thread may call; Subscriber::deliver is
+// called from it and must not block.
 #pragma once
 
+#include <astra/core/book_snapshots.hpp>
 #include <astra/core/book_store.hpp>
 #include <astra/core/messages.hpp>
 #include <astra/core/result.hpp>
@@ -15,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,6 +90,15 @@ class Gateway {
   // (sorted, exact numbers, depth applied); a malformed or crossed one is 502 bad_upstream_book.
   // Errors reach done as {"code","message"} (encode_error_body).
   void orderbook(std::string_view market, uint32_t depth, Callback done);
+  // The same answer as orderbook() would give, from ANY thread, when it comes from memory: the
+  // market is streaming and in sync, was asked for through orderbook() since it started
+  // streaming (that call validates it and makes the engine publish a snapshot of the book on
+  // every change from then on), and depth is covered (up to kSnapshotDepth levels per side, or
+  // the whole book). nullopt otherwise: then call orderbook() on the engine thread.
+  // A book that is reset or out of sync is never served here: its snapshot is withdrawn by the
+  // same engine call that takes it out of sync.
+  std::optional<std::string> orderbook_from_snapshot(std::string_view market, uint32_t depth) const;
+  static constexpr uint32_t kSnapshotDepth = 100;  // the default depth
 
   // Adds a subscriber. The first subscriber of a (market, type) subscribes the venue; if the
   // book is already in sync the subscriber gets a snapshot message at once.
@@ -111,6 +123,8 @@ class Gateway {
   void publish(Topic& topic, const std::shared_ptr<const std::string>& msg, MessageKind kind,
                uint64_t update_id);
   std::shared_ptr<const std::string> snapshot_of(Topic& topic, const MarketBook& book) const;
+  // Publishes the book for orderbook_from_snapshot() when it is in sync, else withdraws it.
+  void refresh_rest_snapshot(const Topic& topic, const MarketBook* book);
 
   GatewayOptions options_;
   Scheduler& scheduler_;
@@ -118,6 +132,7 @@ class Gateway {
   std::map<std::string, std::shared_ptr<const std::string>, std::less<>> markets_;  // by exchange
   std::map<std::string, std::vector<std::string>, std::less<>> market_symbols_;     // sorted
   BookStore books_;
+  BookSnapshots rest_snapshots_;                                       // read by any thread
   std::map<std::string, std::unique_ptr<Topic>, std::less<>> topics_;  // key: market|type
   std::map<SubscriptionId, std::string> subscriptions_;                // id -> topic key
   SubscriptionId next_id_ = 1;
