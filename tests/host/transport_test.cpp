@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/test_ca.hpp"
 #include "log_capture.hpp"
-#include "self_signed.hpp"
 #include "temp_file.hpp"
 #include "test_servers.hpp"
 
