@@ -147,6 +147,16 @@ TEST(TransportOptions, ReadsTheVenueSection) {
   EXPECT_FALSE(transport_options_from_json("[1]").ok());
 }
 
+TEST(TransportOptions, ThePluginIsGivenTheSectionWithoutThem) {
+  EXPECT_EQ(plugin_settings_json(
+                R"({"families":["spot"],"request_budget":{"weight":1},"ca_file":"/etc/ca.pem",)"
+                R"("request_timeout_ms":5,"max_response_bytes":6,"max_ws_message_bytes":7,)"
+                R"("spot":{"rest":"https://127.0.0.1:1"}})"),
+            R"({"families":["spot"],"spot":{"rest":"https://127.0.0.1:1"}})");
+  EXPECT_EQ(plugin_settings_json("{}"), "{}");
+  EXPECT_EQ(plugin_settings_json("not json"), "not json");
+}
+
 // ---------------------------------------------------------------------------------------------
 // NetIo against loopback servers
 
