@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/test_ca.hpp"
 #include "log_capture.hpp"
-#include "self_signed.hpp"
 #include "temp_file.hpp"
 #include "test_servers.hpp"
 
@@ -145,6 +145,16 @@ TEST(TransportOptions, ReadsTheVenueSection) {
   EXPECT_EQ(bad.error().message, "request_budget.weight: must be a positive integer");
   EXPECT_TRUE(transport_options_from_json("").ok());
   EXPECT_FALSE(transport_options_from_json("[1]").ok());
+}
+
+TEST(TransportOptions, ThePluginIsGivenTheSectionWithoutThem) {
+  EXPECT_EQ(plugin_settings_json(
+                R"({"families":["spot"],"request_budget":{"weight":1},"ca_file":"/etc/ca.pem",)"
+                R"("request_timeout_ms":5,"max_response_bytes":6,"max_ws_message_bytes":7,)"
+                R"("spot":{"rest":"https://127.0.0.1:1"}})"),
+            R"({"families":["spot"],"spot":{"rest":"https://127.0.0.1:1"}})");
+  EXPECT_EQ(plugin_settings_json("{}"), "{}");
+  EXPECT_EQ(plugin_settings_json("not json"), "not json");
 }
 
 // ---------------------------------------------------------------------------------------------

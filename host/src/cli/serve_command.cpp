@@ -78,7 +78,8 @@ core::Result<bool> add_venue(const core::VenueConfig& vc, const std::filesystem:
   }
   auto io = NetIo::create(engine.io(), std::move(*options), log, vc.id);
   if (!io.ok()) return io.error();
-  auto venue = PluginVenue::create(std::move(*plugin), vc.settings_json, std::move(*io), sink, log);
+  auto venue = PluginVenue::create(std::move(*plugin), plugin_settings_json(vc.settings_json),
+                                   std::move(*io), sink, log);
   if (!venue.ok()) return venue.error();
   (*venue)->counters().set_observer([&metrics, id = vc.id](uint32_t counter, std::string_view,
                                                            uint64_t n) {

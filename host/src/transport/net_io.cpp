@@ -66,6 +66,15 @@ core::Result<TransportOptions> transport_options_from_json(std::string_view venu
   return o;
 }
 
+std::string plugin_settings_json(std::string_view venue_json) {
+  auto j = nlohmann::json::parse(venue_json, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::string(venue_json);
+  for (const char* key : {"request_budget", "ca_file", "request_timeout_ms", "max_response_bytes",
+                          "max_ws_message_bytes"})
+    j.erase(key);
+  return j.dump();
+}
+
 // ------------------------------------------------------------------------------------------------
 
 struct NetIo::State : std::enable_shared_from_this<State> {
@@ -109,6 +118,10 @@ struct NetIo::State : std::enable_shared_from_this<State> {
         }
       }
     }
+    // A request that got no answer (no connection, TLS refused, timeout): the plugin may only
+    // report that it failed, so the reason is logged here. It names host and port, never the
+    // query (which may hold a signature).
+    if (r.status == 0 && r.error != ASTRA_OK) log.warn("[" + venue + "] " + r.body);
     if (events) events->on_http_response(token, r);
   }
 

@@ -37,6 +37,10 @@ struct TransportOptions {
 // Errors: ASTRA_E_INVALID_ARGUMENT, code "bad_config", naming the key.
 core::Result<TransportOptions> transport_options_from_json(std::string_view venue_json);
 
+// The venue section without the transport settings above: what the plugin is given (plugins
+// refuse keys they do not know). Text that is not a JSON object is returned unchanged.
+std::string plugin_settings_json(std::string_view venue_json);
+
 class NetIo final : public Io {
  public:
   // Errors: the TLS context could not be set up (e.g. a bad CA file).

@@ -5,16 +5,20 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <deque>
 #include <future>
 #include <optional>
+#include <type_traits>
 #include <unordered_map>
 
 namespace astra::sim {
@@ -23,8 +27,12 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+// The two transports a connection runs on; sessions are templates over them.
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 const std::string* HttpRequest::param(std::string_view name) const {
   for (const auto& [key, value] : query)
@@ -110,6 +118,7 @@ struct LoopbackServer::Shared {
       routes;  // path, method
   WsHandlers ws;
   tcp::acceptor acceptor;
+  std::unique_ptr<ssl::context> tls;  // set by start() when options.tls is
   uint64_t next_id = 1;
   std::unordered_map<uint64_t, std::weak_ptr<Connection>> connections;  // io thread only
   std::atomic<size_t> ws_sessions{0};
@@ -117,17 +126,21 @@ struct LoopbackServer::Shared {
   std::atomic<uint64_t> ws_pings_sent{0};
   std::atomic<uint64_t> ws_pongs_received{0};
   std::atomic<uint64_t> http_requests{0};
+  std::atomic<uint64_t> tls_handshakes_failed{0};
 };
 
 namespace {
 
 using Shared = LoopbackServer::Shared;
 
+template <class Stream>
 class WsSessionImpl final : public WsSession,
                             public Connection,
-                            public std::enable_shared_from_this<WsSessionImpl> {
+                            public std::enable_shared_from_this<WsSessionImpl<Stream>> {
  public:
-  WsSessionImpl(beast::tcp_stream stream, std::shared_ptr<Shared> shared, uint64_t id)
+  using std::enable_shared_from_this<WsSessionImpl<Stream>>::shared_from_this;
+
+  WsSessionImpl(Stream stream, std::shared_ptr<Shared> shared, uint64_t id)
       : ws_(std::move(stream)),
         ping_timer_(ws_.get_executor()),
         shared_(std::move(shared)),
@@ -347,7 +360,7 @@ class WsSessionImpl final : public WsSession,
     bool binary = false;
   };
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   beast::flat_buffer buffer_;
   std::deque<Frame> queue_;
   asio::steady_timer ping_timer_;
@@ -366,17 +379,39 @@ class WsSessionImpl final : public WsSession,
   std::optional<Clock::time_point> unanswered_since_;
 };
 
-class HttpSession final : public Connection, public std::enable_shared_from_this<HttpSession> {
+template <class Stream>
+class HttpSession final : public Connection,
+                          public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(tcp::socket socket, std::shared_ptr<Shared> shared, uint64_t id)
-      : stream_(std::move(socket)),
+  using std::enable_shared_from_this<HttpSession<Stream>>::shared_from_this;
+
+  // stream_args: the socket, and for TLS the server's ssl::context.
+  template <class... StreamArgs>
+  HttpSession(std::shared_ptr<Shared> shared, uint64_t id, StreamArgs&&... stream_args)
+      : stream_(std::forward<StreamArgs>(stream_args)...),
         delay_(stream_.get_executor()),
         shared_(std::move(shared)),
         id_(id) {}
 
+  // TLS first (bounded in time: a client that never completes it is dropped and counted), then
+  // HTTP requests.
+  void start() {
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      beast::get_lowest_layer(stream_).expires_after(shared_->options.tls_handshake_timeout);
+      stream_.async_handshake(
+          ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+            if (!ec) return self->read();
+            self->shared_->tls_handshakes_failed.fetch_add(1, std::memory_order_relaxed);
+            self->finish();
+          });
+    } else {
+      read();
+    }
+  }
+
   void read() {
     request_ = {};
-    stream_.expires_after(std::chrono::seconds(30));
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
     http::async_read(stream_, buffer_, request_,
                      [self = shared_from_this()](beast::error_code ec, size_t) {
                        if (ec) return self->finish();
@@ -386,7 +421,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
 
   void force_close() override {
     beast::error_code ignored;
-    stream_.socket().close(ignored);
+    beast::get_lowest_layer(stream_).socket().close(ignored);
     delay_.cancel();
   }
 
@@ -404,7 +439,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
             HttpResponse{*refused, "upgrade refused (injected fault)", "text/plain", {}});
       if (shared_->ws.accept && shared_->ws.accept(parsed)) {
         shared_->connections.erase(id_);
-        auto ws = std::make_shared<WsSessionImpl>(std::move(stream_), shared_, id_);
+        auto ws = std::make_shared<WsSessionImpl<Stream>>(std::move(stream_), shared_, id_);
         shared_->connections[id_] = ws;
         ws->start(std::move(request_), std::move(parsed));
         return;
@@ -467,14 +502,14 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
 
   void finish() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(stream_).socket().close(ignored);
     auto it = shared_->connections.find(id_);
     if (it != shared_->connections.end() && it->second.lock().get() == this)
       shared_->connections.erase(it);
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
   asio::steady_timer delay_;  // injected slow answers
@@ -482,15 +517,43 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   uint64_t id_;
 };
 
+// A server context for the identity: TLS 1.2 and later, the chain and key checked to match.
+std::unique_ptr<ssl::context> make_tls_context(const TlsIdentity& identity, std::string& error) {
+  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+  beast::error_code ec;
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                       ssl::context::single_dh_use,
+                   ec);
+  if (!ec) ctx->use_certificate_chain(asio::buffer(identity.cert_chain_pem), ec);
+  if (ec) {
+    error = "bad TLS certificate chain: " + ec.message();
+    return nullptr;
+  }
+  ctx->use_private_key(asio::buffer(identity.key_pem), ssl::context::pem, ec);
+  if (ec) {
+    error = "bad TLS private key (or it does not match the certificate): " + ec.message();
+    return nullptr;
+  }
+  return ctx;
+}
+
 void accept_next(const std::shared_ptr<Shared>& shared) {
   shared->acceptor.async_accept([shared](beast::error_code ec, tcp::socket socket) {
     if (ec) return;  // closed at shutdown
     // Ids unique across the servers sharing an injector (KuCoin runs two).
     const uint64_t id =
         shared->options.faults ? shared->options.faults->next_connection_id() : shared->next_id++;
-    auto session = std::make_shared<HttpSession>(std::move(socket), shared, id);
-    shared->connections[id] = session;
-    session->read();
+    if (shared->tls) {
+      auto session =
+          std::make_shared<HttpSession<TlsStream>>(shared, id, std::move(socket), *shared->tls);
+      shared->connections[id] = session;
+      session->start();
+    } else {
+      auto session = std::make_shared<HttpSession<PlainStream>>(shared, id, std::move(socket));
+      shared->connections[id] = session;
+      session->start();
+    }
     accept_next(shared);
   });
 }
@@ -522,9 +585,9 @@ bool LoopbackServer::start(uint16_t port, std::string& error) {
     error = "already started";
     return false;
   }
-  if (shared_->options.tls) {
-    error = "TLS is not served yet";
-    return false;
+  if (shared_->options.tls && !shared_->tls) {
+    shared_->tls = make_tls_context(*shared_->options.tls, error);
+    if (!shared_->tls) return false;
   }
   beast::error_code ec;
   const tcp::endpoint endpoint(asio::ip::make_address_v4("127.0.0.1"), port);
@@ -591,6 +654,7 @@ ServerStats LoopbackServer::stats() const {
   s.ws_pings_sent = shared_->ws_pings_sent.load(std::memory_order_relaxed);
   s.ws_pongs_received = shared_->ws_pongs_received.load(std::memory_order_relaxed);
   s.http_requests = shared_->http_requests.load(std::memory_order_relaxed);
+  s.tls_handshakes_failed = shared_->tls_handshakes_failed.load(std::memory_order_relaxed);
   return s;
 }
 

@@ -452,7 +452,9 @@ class KucoinSim::Impl {
               (h.family == Family::spot ? "S" : "F");
       tokens_.insert(token);
     }
-    const std::string endpoint = "ws://127.0.0.1:" + std::to_string(h.server.port()) + "/";
+    // The same host serves the WebSocket, over TLS when it serves REST over TLS.
+    const std::string endpoint = std::string(options_.tls ? "wss" : "ws") +
+                                 "://127.0.0.1:" + std::to_string(h.server.port()) + "/";
     return json_response(200, bullet_json(token, endpoint, options_.ping_interval.count(),
                                           options_.ping_timeout.count()));
   }

@@ -150,7 +150,7 @@ std::string bullet_json(std::string_view token, std::string_view endpoint, int64
                         int64_t ping_timeout_ms) {
   ojson server;
   server["endpoint"] = endpoint;
-  server["encrypt"] = false;  // plain ws:// on loopback
+  server["encrypt"] = endpoint.starts_with("wss://");
   server["protocol"] = "websocket";
   server["pingInterval"] = ping_interval_ms;
   server["pingTimeout"] = ping_timeout_ms;

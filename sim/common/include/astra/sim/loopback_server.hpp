@@ -3,7 +3,7 @@
 // One io_context thread runs everything: REST handlers, WebSocket callbacks, and whatever timers
 // the simulator puts on io(). WebSocket sessions have a bounded outgoing queue (a client that
 // falls behind is closed, not buffered without end), send ping frames on a period and close a
-// connection whose pongs stop.
+// connection whose pongs stop. With a TLS identity the same server speaks only TLS (https, wss).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -71,6 +71,8 @@ struct ServerOptions {
   size_t max_queued_messages = 10000;
   std::shared_ptr<const TlsIdentity> tls;  // serve TLS only when set
   std::shared_ptr<FaultInjector> faults;   // scripted misbehaviour when set
+  // A client that has not completed the TLS handshake by then is dropped (and counted).
+  std::chrono::milliseconds tls_handshake_timeout{10000};
 };
 
 struct ServerStats {
@@ -79,6 +81,7 @@ struct ServerStats {
   uint64_t ws_pings_sent = 0;
   uint64_t ws_pongs_received = 0;
   uint64_t http_requests = 0;
+  uint64_t tls_handshakes_failed = 0;  // clients dropped before a TLS session (bad/no handshake)
 };
 
 class LoopbackServer {
