@@ -49,6 +49,9 @@ class Fixture {
     EXPECT_TRUE(started_) << error;
   }
 
+  // The server's callbacks write into the members below: stop it before they are destroyed.
+  ~Fixture() { server_->stop(); }
+
   uint16_t port() const { return server_->port(); }
 
   // Sends frames on the newest session from the io thread, in order.

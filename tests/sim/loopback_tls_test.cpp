@@ -75,7 +75,7 @@ std::optional<HttpResult> https_get(uint16_t port, const std::string& target,
     });
   });
   if (!run_until(io, stream, done, 2000ms) || error) return std::nullopt;
-  return HttpResult{res.result_int(), res.body(), {}};
+  return HttpResult{res.result_int(), res.body(), {}, {}};
 }
 
 // A blocking WSS client (every call bounded in time).
