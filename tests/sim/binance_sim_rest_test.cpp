@@ -168,6 +168,36 @@ TEST(BinanceSimRest, RequestWeightLimitAnswers429) {
   EXPECT_EQ(ojson::parse(over->body)["code"], -1003);
 }
 
+TEST(BinanceSimRest, SendingAfterA429GetsA418BanWithALongerRetryAfter) {
+  binance::Options options;
+  options.symbols = {"BTCUSDT"};
+  options.start_paused = true;
+  options.weight_limit = 12;
+  options.ban_duration = std::chrono::seconds(300);
+  std::string error;
+  auto sim = BinanceSim::start(options, error);
+  ASSERT_TRUE(sim) << error;
+  EXPECT_EQ(http_get(sim->port(), "/api/v3/depth?symbol=BTCUSDT")->status, 200u);  // 5
+  EXPECT_EQ(http_get(sim->port(), "/api/v3/depth?symbol=BTCUSDT")->status, 200u);  // 10
+  auto limited = http_get(sim->port(), "/api/v3/depth?symbol=BTCUSDT");            // 15 > 12
+  ASSERT_TRUE(limited);
+  if (limited->weight_header == "5") GTEST_SKIP() << "the minute turned over during the test";
+  ASSERT_EQ(limited->status, 429u);
+  const int retry_429 = std::stoi(limited->retry_after);
+  EXPECT_GE(retry_429, 1);
+  EXPECT_LE(retry_429, 60);
+  for (int i = 0; i < 2; ++i) {  // still sending before the Retry-After has passed
+    auto ban = http_get(sim->port(), "/api/v3/ping");
+    ASSERT_TRUE(ban);
+    EXPECT_EQ(ban->status, 418u);
+    EXPECT_EQ(ojson::parse(ban->body)["code"], -1003);
+    const int retry_418 = std::stoi(ban->retry_after);
+    EXPECT_GT(retry_418, retry_429);
+    EXPECT_GE(retry_418, 299);
+    EXPECT_LE(retry_418, 300);
+  }
+}
+
 TEST(BinanceSimRest, StartRefusesUnknownSymbols) {
   binance::Options options;
   options.symbols = {"BTCUSDT", "DOGEMOON"};

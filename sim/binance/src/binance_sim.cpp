@@ -386,6 +386,31 @@ class BinanceSim::Impl {
     return weight_used_ <= options_.weight_limit;
   }
 
+  // Binance's limits: past the weight limit a 429 with Retry-After; a client that keeps sending
+  // before that Retry-After has passed is banned: 418 with the ban's Retry-After, for every
+  // request until the ban ends.
+  std::optional<HttpResponse> admit(int weight, int& used) {
+    const int64_t now = now_ms();
+    if (now < banned_until_ms_) return banned(now);
+    if (now < limited_until_ms_) {
+      banned_until_ms_ = now + options_.ban_duration.count() * 1000;
+      return banned(now);
+    }
+    if (charge(weight, used)) return std::nullopt;
+    limited_until_ms_ = (now / 60000 + 1) * 60000;  // the weight window's end
+    return too_many(used);
+  }
+
+  HttpResponse banned(int64_t now) {
+    return HttpResponse{
+        418,
+        error_json(-1003, "Way too many requests; IP(127.0.0.1) banned until " +
+                              std::to_string(banned_until_ms_) +
+                              ". Please use the websocket for live updates to avoid bans."),
+        "application/json;charset=UTF-8",
+        {{"Retry-After", std::to_string((banned_until_ms_ - now + 999) / 1000)}}};
+  }
+
   HttpResponse with_weight(HttpResponse r, int used) {
     r.headers.emplace_back("X-MBX-USED-WEIGHT-1M", std::to_string(used));
     return r;
@@ -393,7 +418,7 @@ class BinanceSim::Impl {
 
   HttpResponse ok(std::string body, int weight) {
     int used = 0;
-    if (!charge(weight, used)) return too_many(used);
+    if (auto refused = admit(weight, used)) return std::move(*refused);
     return with_weight(HttpResponse{200, std::move(body), "application/json;charset=UTF-8", {}},
                        used);
   }
@@ -411,7 +436,7 @@ class BinanceSim::Impl {
 
   HttpResponse error(int code, std::string_view msg, int weight) {
     int used = 0;
-    if (!charge(weight, used)) return too_many(used);
+    if (auto refused = admit(weight, used)) return std::move(*refused);
     return with_weight(
         HttpResponse{400, error_json(code, msg), "application/json;charset=UTF-8", {}}, used);
   }
@@ -584,6 +609,8 @@ class BinanceSim::Impl {
   std::atomic<uint64_t> events_sent_{0};
   int64_t weight_minute_ = 0;  // io thread
   int weight_used_ = 0;
+  int64_t limited_until_ms_ = 0;  // the last 429's Retry-After ends
+  int64_t banned_until_ms_ = 0;
 };
 
 BinanceSim::BinanceSim(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

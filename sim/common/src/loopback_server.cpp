@@ -1,5 +1,7 @@
 #include "astra/sim/loopback_server.hpp"
 
+#include "astra/sim/fault_injector.hpp"
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -152,10 +154,16 @@ class WsSessionImpl final : public WsSession,
     // meanwhile wait in the queue until the handshake is done.
     open_ = true;
     shared_->ws_sessions.fetch_add(1, std::memory_order_relaxed);
+    if (shared_->options.faults) attach_faults(std::string(upgrade.target()));
     if (shared_->ws.on_open) shared_->ws.on_open(shared_from_this(), parsed);
     ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->finish();
       self->accepted_ = true;
+      if (self->stalled_) return;
+      if (self->close_after_accept_) {
+        auto [code, reason] = *self->close_after_accept_;
+        return self->close_with(code, reason);
+      }
       if (!self->queue_.empty() && !self->closing_) self->write_next();
       self->read();
       self->schedule_ping();
@@ -166,15 +174,23 @@ class WsSessionImpl final : public WsSession,
   void send_binary(std::string bytes) override { enqueue(std::move(bytes), true); }
 
   void close(std::string_view reason) override {
+    close_with(websocket::close_code::policy_error, reason);
+  }
+
+  void close_with(uint16_t code, std::string_view reason) {
     if (closed_ || closing_) return;
     if (!accepted_) return force_close();
+    if (stalled_) {  // a stalled session writes nothing, not even a close frame
+      force_close();
+      return finish();
+    }
     closing_ = true;
     // Keep the frame being written; drop what never started.
     if (writing_ && !queue_.empty())
       queue_.erase(queue_.begin() + 1, queue_.end());
     else
       queue_.clear();
-    websocket::close_reason why(websocket::close_code::policy_error);
+    websocket::close_reason why(code);
     why.reason = std::string(reason.substr(0, 120));
     ws_.async_close(why, [self = shared_from_this()](beast::error_code) { self->finish(); });
     // A peer that does not read would keep the closing handshake waiting: cut it off.
@@ -190,14 +206,29 @@ class WsSessionImpl final : public WsSession,
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
     ping_timer_.cancel();
+    if (stalled_) finish();  // nothing is pending that would
+  }
+
+  // FaultInjector::stall: no more writes, pings or pong answers (the pending read would answer
+  // pings, so it is cancelled); the TCP connection stays open.
+  void stall() {
+    if (stalled_ || closed_ || closing_) return;
+    stalled_ = true;
+    if (!accepted_) return;  // the handshake completion starts nothing
+    ping_timer_.cancel();
+    beast::get_lowest_layer(ws_).cancel();
   }
 
  private:
   void read() {
+    if (stalled_) return;
     ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec && self->stalled_ && !self->closing_) return;
       if (ec) return self->finish();
       const std::string text = beast::buffers_to_string(self->buffer_.data());
       self->buffer_.consume(self->buffer_.size());
+      if (self->shared_->options.faults)
+        self->shared_->options.faults->frame_received(self->id_, text);
       if (!self->closing_ && self->shared_->ws.on_message) self->shared_->ws.on_message(self, text);
       self->read();
     });
@@ -205,6 +236,13 @@ class WsSessionImpl final : public WsSession,
 
   void enqueue(std::string payload, bool binary) {
     if (closed_ || closing_) return;
+    if (!shared_->options.faults) return push(std::move(payload), binary);
+    for (auto& frame : shared_->options.faults->outgoing(id_, {std::move(payload), binary}))
+      push(std::move(frame.payload), frame.binary);
+  }
+
+  void push(std::string payload, bool binary) {
+    if (closed_ || closing_ || stalled_) return;
     if (queue_.size() >= shared_->options.max_queued_messages) {
       // A close frame could not get through a full pipe either: drop the connection.
       force_close();
@@ -220,17 +258,22 @@ class WsSessionImpl final : public WsSession,
     ws_.async_write(asio::buffer(queue_.front().payload),
                     [self = shared_from_this()](beast::error_code ec, size_t) {
                       self->writing_ = false;
+                      if (ec && self->stalled_ && !self->closing_) return;
                       if (ec) return self->finish();
                       self->shared_->ws_messages_sent.fetch_add(1, std::memory_order_relaxed);
+                      if (self->shared_->options.faults)
+                        self->shared_->options.faults->frame_written(self->id_);
                       self->queue_.pop_front();
-                      if (!self->queue_.empty() && !self->closing_) self->write_next();
+                      if (!self->queue_.empty() && !self->closing_ && !self->stalled_)
+                        self->write_next();
                     });
   }
 
   void schedule_ping() {
+    if (stalled_) return;
     ping_timer_.expires_after(shared_->options.ping_interval);
     ping_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (ec || self->closed_ || self->closing_) return;
+      if (ec || self->closed_ || self->closing_ || self->stalled_) return;
       self->on_ping_timer();
     });
   }
@@ -263,9 +306,40 @@ class WsSessionImpl final : public WsSession,
     beast::get_lowest_layer(ws_).socket().close(ignored);
     shared_->connections.erase(id_);
     if (open_) {
+      if (shared_->options.faults) shared_->options.faults->session_closed(id_);
       shared_->ws_sessions.fetch_sub(1, std::memory_order_relaxed);
       if (shared_->ws.on_close) shared_->ws.on_close(id_);
     }
+  }
+
+  // Lets the injector stall, cut or close this session from any thread (posted to the io thread).
+  void attach_faults(std::string target) {
+    std::weak_ptr<WsSessionImpl> weak = shared_from_this();
+    auto on_io = [weak, io = ws_.get_executor()](std::function<void(WsSessionImpl&)> fn) {
+      asio::post(io, [weak, fn = std::move(fn)] {
+        if (auto self = weak.lock()) fn(*self);
+      });
+    };
+    FaultInjector::SessionControl control;
+    control.stall = [on_io] { on_io([](WsSessionImpl& s) { s.stall(); }); };
+    control.disconnect = [on_io] {
+      on_io([](WsSessionImpl& s) {
+        s.force_close();
+        s.finish();
+      });
+    };
+    control.close = [on_io](uint16_t code, std::string reason) {
+      on_io([code, reason](WsSessionImpl& s) {
+        if (!s.accepted_ && !s.closed_)  // a close frame needs the handshake done
+          s.close_after_accept_.emplace(code, reason);
+        else
+          s.close_with(code, reason);
+      });
+    };
+    beast::error_code ec;
+    const auto local = beast::get_lowest_layer(ws_).socket().local_endpoint(ec);
+    stalled_ = shared_->options.faults->session_opened(id_, ec ? 0 : local.port(),
+                                                       std::move(target), std::move(control));
   }
 
   struct Frame {
@@ -285,6 +359,8 @@ class WsSessionImpl final : public WsSession,
   bool closing_ = false;
   bool closed_ = false;
   bool pinging_ = false;
+  bool stalled_ = false;
+  std::optional<std::pair<uint16_t, std::string>> close_after_accept_;  // injected
   uint64_t pings_ = 0;
   std::string ping_payload_;
   std::optional<Clock::time_point> unanswered_since_;
@@ -293,7 +369,10 @@ class WsSessionImpl final : public WsSession,
 class HttpSession final : public Connection, public std::enable_shared_from_this<HttpSession> {
  public:
   HttpSession(tcp::socket socket, std::shared_ptr<Shared> shared, uint64_t id)
-      : stream_(std::move(socket)), shared_(std::move(shared)), id_(id) {}
+      : stream_(std::move(socket)),
+        delay_(stream_.get_executor()),
+        shared_(std::move(shared)),
+        id_(id) {}
 
   void read() {
     request_ = {};
@@ -308,6 +387,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   void force_close() override {
     beast::error_code ignored;
     stream_.socket().close(ignored);
+    delay_.cancel();
   }
 
  private:
@@ -318,6 +398,10 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       parsed.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     parsed.body = request_.body();
     if (websocket::is_upgrade(request_)) {
+      if (auto refused =
+              shared_->options.faults ? shared_->options.faults->upgrade_refusal() : std::nullopt)
+        return respond(
+            HttpResponse{*refused, "upgrade refused (injected fault)", "text/plain", {}});
       if (shared_->ws.accept && shared_->ws.accept(parsed)) {
         shared_->connections.erase(id_);
         auto ws = std::make_shared<WsSessionImpl>(std::move(stream_), shared_, id_);
@@ -328,11 +412,40 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       return respond(HttpResponse{404, "", "text/plain", {}});
     }
     shared_->http_requests.fetch_add(1, std::memory_order_relaxed);
+    if (auto fault = shared_->options.faults ? shared_->options.faults->http_request(parsed.path)
+                                             : std::nullopt)
+      return respond_faulted(std::move(*fault), parsed);
+    respond(dispatch(parsed));
+  }
+
+  HttpResponse dispatch(const HttpRequest& parsed) {
     auto path = shared_->routes.find(parsed.path);
-    if (path == shared_->routes.end()) return respond(HttpResponse{404, "", "text/plain", {}});
+    if (path == shared_->routes.end()) return HttpResponse{404, "", "text/plain", {}};
     auto handler = path->second.find(parsed.method);
-    if (handler == path->second.end()) return respond(HttpResponse{405, "", "text/plain", {}});
-    respond(handler->second(parsed));
+    if (handler == path->second.end()) return HttpResponse{405, "", "text/plain", {}};
+    return handler->second(parsed);
+  }
+
+  // An injected HTTP fault: the error (or, with status 0, the normal answer computed now) goes
+  // out after the fault's delay, on a timer so the io thread keeps serving.
+  void respond_faulted(HttpFault fault, const HttpRequest& parsed) {
+    HttpResponse r;
+    if (fault.status == 0) {
+      r = dispatch(parsed);
+    } else {
+      r.status = fault.status;
+      r.body = fault.body.empty()
+                   ? "{\"code\":" + std::to_string(fault.status) + ",\"msg\":\"injected fault\"}"
+                   : fault.body;
+      if (fault.retry_after_s >= 0)
+        r.headers.emplace_back("Retry-After", std::to_string(fault.retry_after_s));
+    }
+    if (fault.delay.count() <= 0) return respond(std::move(r));
+    delay_.expires_after(fault.delay);
+    delay_.async_wait([self = shared_from_this(), r = std::move(r)](beast::error_code ec) mutable {
+      if (ec) return self->finish();
+      self->respond(std::move(r));
+    });
   }
 
   void respond(HttpResponse r) {
@@ -364,6 +477,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> request_;
+  asio::steady_timer delay_;  // injected slow answers
   std::shared_ptr<Shared> shared_;
   uint64_t id_;
 };
@@ -371,7 +485,9 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
 void accept_next(const std::shared_ptr<Shared>& shared) {
   shared->acceptor.async_accept([shared](beast::error_code ec, tcp::socket socket) {
     if (ec) return;  // closed at shutdown
-    const uint64_t id = shared->next_id++;
+    // Ids unique across the servers sharing an injector (KuCoin runs two).
+    const uint64_t id =
+        shared->options.faults ? shared->options.faults->next_connection_id() : shared->next_id++;
     auto session = std::make_shared<HttpSession>(std::move(socket), shared, id);
     shared->connections[id] = session;
     session->read();

@@ -29,8 +29,11 @@ struct Options {
   std::chrono::milliseconds pong_timeout{60000};   // and drops a client silent for 1 min
   size_t max_queued_messages = 10000;              // per WebSocket client
   int weight_limit = 6000;                         // REQUEST_WEIGHT per minute
-  std::shared_ptr<const TlsIdentity> tls;          // TLS only (https/wss) when set
-  std::shared_ptr<FaultInjector> faults;           // scripted faults when set
+  // How long a client that ignores a 429's Retry-After is banned (HTTP 418; Binance: 2 min to
+  // 3 days, growing for repeat offenders).
+  std::chrono::seconds ban_duration{120};
+  std::shared_ptr<const TlsIdentity> tls;  // TLS only (https/wss) when set
+  std::shared_ptr<FaultInjector> faults;   // scripted faults when set
 };
 
 struct BookView {
