@@ -414,8 +414,10 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
     shared_->http_requests.fetch_add(1, std::memory_order_relaxed);
     if (auto fault = shared_->options.faults ? shared_->options.faults->http_request(parsed.path)
                                              : std::nullopt)
-      return respond_faulted(std::move(*fault), parsed);
-    respond(dispatch(parsed));
+      return respond_faulted(std::move(*fault), parsed, std::string(target));
+    HttpResponse r = dispatch(parsed);
+    if (shared_->options.faults) shared_->options.faults->http_answered(target, r.status);
+    respond(std::move(r));
   }
 
   HttpResponse dispatch(const HttpRequest& parsed) {
@@ -428,7 +430,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
 
   // An injected HTTP fault: the error (or, with status 0, the normal answer computed now) goes
   // out after the fault's delay, on a timer so the io thread keeps serving.
-  void respond_faulted(HttpFault fault, const HttpRequest& parsed) {
+  void respond_faulted(HttpFault fault, const HttpRequest& parsed, const std::string& target) {
     HttpResponse r;
     if (fault.status == 0) {
       r = dispatch(parsed);
@@ -440,6 +442,7 @@ class HttpSession final : public Connection, public std::enable_shared_from_this
       if (fault.retry_after_s >= 0)
         r.headers.emplace_back("Retry-After", std::to_string(fault.retry_after_s));
     }
+    shared_->options.faults->http_answered(target, r.status);
     if (fault.delay.count() <= 0) return respond(std::move(r));
     delay_.expires_after(fault.delay);
     delay_.async_wait([self = shared_from_this(), r = std::move(r)](beast::error_code ec) mutable {
