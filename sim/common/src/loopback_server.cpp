@@ -214,6 +214,9 @@ class WsSessionImpl final : public WsSession,
   void stall() {
     if (stalled_ || closed_ || closing_) return;
     stalled_ = true;
+    // No pending operation holds the session any more: without this it would be destroyed and
+    // its socket closed (an EOF at the client, not a stall). Released by finish().
+    stalled_self_ = shared_from_this();
     if (!accepted_) return;  // the handshake completion starts nothing
     ping_timer_.cancel();
     beast::get_lowest_layer(ws_).cancel();
@@ -301,6 +304,7 @@ class WsSessionImpl final : public WsSession,
   void finish() {
     if (closed_) return;
     closed_ = true;
+    const auto keep = std::move(stalled_self_);  // released when this returns
     ping_timer_.cancel();
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
@@ -360,6 +364,7 @@ class WsSessionImpl final : public WsSession,
   bool closed_ = false;
   bool pinging_ = false;
   bool stalled_ = false;
+  std::shared_ptr<WsSessionImpl> stalled_self_;  // keeps a stalled session (and its TCP) alive
   std::optional<std::pair<uint16_t, std::string>> close_after_accept_;  // injected
   uint64_t pings_ = 0;
   std::string ping_payload_;
