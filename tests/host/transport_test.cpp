@@ -99,6 +99,27 @@ TEST(Backoff, PacerCountsShortLivedConnectionsAndResetsAfterAHealthyOne) {
   EXPECT_EQ(pacer.delay(e, 0.99), 0ms);
 }
 
+TEST(Backoff, ConnectionsFailingTogetherRaiseTheBackoffOneStep) {
+  ReconnectPacer pacer;
+  const std::string e = "wss://x:443/ws";
+  const auto t0 = ReconnectPacer::Clock::now();
+  // 100 connections paced at level 0 end together (a venue-wide disconnect): one step, not 100
+  // (which would put every reconnect at the 30 s cap).
+  for (int i = 0; i < 100; ++i)
+    pacer.ended(e, t0, t0 + 5s, 0u);
+  EXPECT_EQ(pacer.failures(e), 1u);
+  EXPECT_EQ(pacer.delay(e, 0.999), 249ms);
+  // Their 100 replacements, paced at level 1, are all refused: the next step.
+  for (int i = 0; i < 100; ++i)
+    pacer.failed(e, 1u);
+  EXPECT_EQ(pacer.failures(e), 2u);
+  // A single connection's consecutive failures still double the ceiling each time.
+  for (uint32_t level = 2; level < 6; ++level)
+    pacer.failed(e, level);
+  EXPECT_EQ(pacer.failures(e), 6u);
+  EXPECT_EQ(backoff_ceiling(BackoffPolicy{}, pacer.failures(e)), 8000ms);
+}
+
 TEST(RequestBudget, IsATokenBucketInWeight) {
   const auto t0 = RequestBudget::Clock::now();
   RequestBudget b({10, 1000ms}, t0);

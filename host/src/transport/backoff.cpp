@@ -24,16 +24,17 @@ std::chrono::milliseconds ReconnectPacer::delay(const std::string& endpoint,
   return backoff_delay(policy_, failures(endpoint), unit_random);
 }
 
-void ReconnectPacer::failed(const std::string& endpoint) {
+void ReconnectPacer::failed(const std::string& endpoint, std::optional<uint32_t> paced_at) {
+  if (paced_at && failures(endpoint) != *paced_at) return;  // counted by a sibling already
   ++failures_[endpoint];
 }
 
 void ReconnectPacer::ended(const std::string& endpoint, Clock::time_point opened_at,
-                           Clock::time_point now) {
+                           Clock::time_point now, std::optional<uint32_t> paced_at) {
   if (now - opened_at >= policy_.healthy_after) {
     failures_.erase(endpoint);
   } else {
-    ++failures_[endpoint];
+    failed(endpoint, paced_at);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace astra::host {
@@ -29,10 +30,14 @@ class ReconnectPacer {
 
   // How long to wait before opening a connection to `endpoint` now.
   std::chrono::milliseconds delay(const std::string& endpoint, double unit_random) const;
-  // A connection failed to open.
-  void failed(const std::string& endpoint);
-  // A connection opened at `opened_at` ended at `now` (not closed by us).
-  void ended(const std::string& endpoint, Clock::time_point opened_at, Clock::time_point now);
+  // A connection failed to open. `paced_at`: failures(endpoint) when the attempt was paced; a
+  // failure counts only if no other connection's failure was counted since, so connections to one
+  // endpoint that fail together (a venue-wide disconnect) raise the backoff one step, not one per
+  // connection. Without it every failure counts.
+  void failed(const std::string& endpoint, std::optional<uint32_t> paced_at = std::nullopt);
+  // A connection opened at `opened_at` ended at `now` (not closed by us); `paced_at` as above.
+  void ended(const std::string& endpoint, Clock::time_point opened_at, Clock::time_point now,
+             std::optional<uint32_t> paced_at = std::nullopt);
   uint32_t failures(const std::string& endpoint) const;
 
  private:

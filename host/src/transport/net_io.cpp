@@ -83,6 +83,7 @@ struct NetIo::State : std::enable_shared_from_this<State> {
     std::shared_ptr<asio::steady_timer> delay;
     std::string endpoint;
     Clock::time_point opened_at{};
+    uint32_t paced_at = 0;  // the endpoint's failure count when this attempt was paced
     bool open = false;
   };
 
@@ -149,9 +150,9 @@ struct NetIo::State : std::enable_shared_from_this<State> {
       auto w = s->ws.find(id);
       if (w == s->ws.end()) return;
       if (w->second.open)
-        s->pacer.ended(w->second.endpoint, w->second.opened_at, Clock::now());
+        s->pacer.ended(w->second.endpoint, w->second.opened_at, Clock::now(), w->second.paced_at);
       else
-        s->pacer.failed(w->second.endpoint);
+        s->pacer.failed(w->second.endpoint, w->second.paced_at);
       s->log.info("[" + s->venue + "] WebSocket " + w->second.endpoint +
                   " ended: " + std::to_string(code) + " " + reason);
       s->ws.erase(w);
@@ -248,6 +249,7 @@ astra_status NetIo::ws_open(std::string_view url_text, uint64_t& conn) {
   conn = s.next_id++;
   State::Ws entry;
   entry.endpoint = url->endpoint();
+  entry.paced_at = s.pacer.failures(entry.endpoint);
   const auto delay = s.pacer.delay(entry.endpoint, s.jitter());
   if (delay.count() > 0)
     s.log.info("[" + s.venue + "] reconnecting to " + entry.endpoint + " in " +

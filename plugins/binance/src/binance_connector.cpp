@@ -187,6 +187,16 @@ void BinanceConnector::on_timer(uint64_t token) {
       fs.deadline_timer = 0;
       if (fs.standby && fs.standby->open) switch_over(task.family);
       break;
+    case TimerTask::Kind::watch:
+      if (fs.active && fs.active->watch_timer == token) {
+        fs.active->watch_timer = 0;
+        watch(task.family);
+      }
+      break;
+    case TimerTask::Kind::snapshot_pace:
+      snapshot_pace_timer_ = 0;
+      drain_snapshot_queue();
+      break;
     case TimerTask::Kind::snapshot_retry: {
       auto b = books_.find(task.market);
       if (b == books_.end() || b->second.retry_timer != token) break;
@@ -497,6 +507,7 @@ void BinanceConnector::flush(Family f, Connection& c) {
 void BinanceConnector::close_connection(Connection& c) {
   cancel_timer(c.pace_timer);
   cancel_timer(c.rollover_timer);
+  cancel_timer(c.watch_timer);
   if (c.id) host().ws_close(c.id);
   c.id = 0;
 }
@@ -514,6 +525,8 @@ void BinanceConnector::on_ws_open(uint64_t conn) {
   } else {
     fs.reconnects = 0;
     c.rollover_timer = start_timer(kRolloverMs, {TimerTask::Kind::rollover, f, conn, {}, 0});
+    c.last_recv_us = c.opened_us;
+    c.watch_timer = start_timer(config_.heartbeat_ms / 4, {TimerTask::Kind::watch, f, conn, {}, 0});
   }
   flush(f, c);
 }
@@ -544,6 +557,7 @@ void BinanceConnector::on_ws_close(uint64_t conn, int32_t code, std::string_view
   fs.active->id = 0;  // already closed: do not ws_close it
   cancel_timer(fs.active->pace_timer);
   cancel_timer(fs.active->rollover_timer);
+  cancel_timer(fs.active->watch_timer);
   fs.active.reset();
   connection_lost(f);
 }
@@ -557,6 +571,7 @@ void BinanceConnector::connection_lost(Family f) {
     b.sync.restart();
     b.waiting_first = true;
     b.snapshot_pending = false;
+    b.snapshot_queued = false;  // asked again after the new connection's first diff
     cancel_timer(b.retry_timer);
     b.generation = next_token_++;  // unique: in-flight answers miss
   }
@@ -566,6 +581,9 @@ void BinanceConnector::connection_lost(Family f) {
     fs.active = std::move(fs.standby);
     fs.standby.reset();
     fs.active->rollover_timer = start_timer(kRolloverMs, {TimerTask::Kind::rollover, f, 0, {}, 0});
+    fs.active->last_recv_us = host().now_us();
+    fs.active->watch_timer =
+        start_timer(config_.heartbeat_ms / 4, {TimerTask::Kind::watch, f, 0, {}, 0});
     for (auto& [m, b] : books_) {
       if (b.info->family != f) continue;
       std::deque<DepthDiff> shadow = std::move(b.shadow);
@@ -586,6 +604,38 @@ void BinanceConnector::connection_lost(Family f) {
   fs.standby.reset();
   cancel_timer(fs.deadline_timer);
   if (!fs.streams.empty()) schedule_reconnect(f);
+}
+
+// Every quarter heartbeat: probe a connection silent for half a heartbeat, replace one silent for
+// a whole heartbeat (its data, pings and probe answers all stopped: a stall). Detection takes at
+// most 1.25 heartbeats after the last frame, leaving the rest of 2 heartbeats for the replacement.
+void BinanceConnector::watch(Family f) {
+  FamilyState& fs = fam(f);
+  if (!fs.active || !fs.active->open) return;
+  Connection& c = *fs.active;
+  const int64_t silent_ms = (host().now_us() - c.last_recv_us) / 1000;
+  if (silent_ms >= int64_t(config_.heartbeat_ms)) {
+    host().log(ASTRA_LOG_WARN, "binance: " + std::string(family_name(f)) +
+                                   " connection silent for " + std::to_string(silent_ms) +
+                                   " ms (heartbeat " + std::to_string(config_.heartbeat_ms) +
+                                   " ms): replacing it");
+    close_connection(c);
+    fs.active.reset();
+    connection_lost(f);
+    return;
+  }
+  if (silent_ms >= int64_t(config_.heartbeat_ms / 2) && !c.probed && c.pace_timer == 0) {
+    // Any answer proves the connection alive; one message per half heartbeat at most.
+    const int64_t id = next_request_id_++;
+    const json probe = {{"method", "LIST_SUBSCRIPTIONS"}, {"id", id}};
+    if (host().ws_send(c.id, probe.dump()) == ASTRA_OK) {
+      c.probed = true;
+      c.unacked.insert(id);
+      c.sent_any = true;
+      c.last_send_us = host().now_us();
+    }
+  }
+  c.watch_timer = start_timer(config_.heartbeat_ms / 4, {TimerTask::Kind::watch, f, c.id, {}, 0});
 }
 
 void BinanceConnector::schedule_reconnect(Family f) {
@@ -631,6 +681,11 @@ void BinanceConnector::switch_over(Family f) {
   const int64_t age_ms = (host().now_us() - fs.active->opened_us) / 1000;
   const auto delay = static_cast<uint32_t>(std::max<int64_t>(0, int64_t(kRolloverMs) - age_ms));
   fs.active->rollover_timer = start_timer(delay, {TimerTask::Kind::rollover, f, 0, {}, 0});
+  fs.active->last_recv_us = host().now_us();
+  fs.active->probed = false;
+  cancel_timer(fs.active->watch_timer);
+  fs.active->watch_timer =
+      start_timer(config_.heartbeat_ms / 4, {TimerTask::Kind::watch, f, 0, {}, 0});
   host().log(ASTRA_LOG_INFO,
              "binance: " + std::string(family_name(f)) + " moved to its replacement connection");
   for (auto& [m, b] : books_) {
@@ -658,6 +713,11 @@ void BinanceConnector::on_ws_message(uint64_t conn, std::string_view data, bool 
   Family f{};
   bool standby = false;
   if (!locate(conn, f, standby)) return;
+  if (!standby) {
+    Connection& c = *fam(f).active;
+    c.last_recv_us = host().now_us();
+    c.probed = false;
+  }
   if (binary) {
     host().count(ASTRA_COUNT_BAD_FRAME, {});
     return;
@@ -748,7 +808,52 @@ void BinanceConnector::emit_update(Book& b, const DepthDiff& d) {
   host().emit_book(ASTRA_BOOK_UPDATE, b.market, d.last, d.time_us, d.bids, d.asks);
 }
 
+uint32_t BinanceConnector::snapshot_weight_in_window(int64_t now_us) {
+  while (!snapshot_weights_.empty() && now_us - snapshot_weights_.front().first >= 60'000'000)
+    snapshot_weights_.pop_front();
+  uint32_t sum = 0;
+  for (const auto& [at, w] : snapshot_weights_)
+    sum += w;
+  return sum;
+}
+
+// Sends queued snapshot requests while the last minute's snapshot weight stays within half the
+// venue's budget; otherwise waits until the oldest spend leaves the window.
+void BinanceConnector::drain_snapshot_queue() {
+  const uint32_t limit = config_.request_weight_per_minute / 2;
+  while (!snapshot_queue_.empty()) {
+    auto it = books_.find(snapshot_queue_.front());
+    if (it == books_.end() || !it->second.snapshot_queued) {
+      snapshot_queue_.pop_front();
+      continue;
+    }
+    const int64_t now = host().now_us();
+    const uint32_t used = snapshot_weight_in_window(now);
+    const uint32_t w = depth_weight(it->second.info->family, config_.snapshot_limit);
+    if (used + w > limit && used > 0) {
+      if (snapshot_pace_timer_ == 0) {
+        const int64_t wait_us = snapshot_weights_.front().first + 60'000'000 - now;
+        snapshot_pace_timer_ =
+            start_timer(static_cast<uint32_t>((wait_us + 999) / 1000) + 1,
+                        {TimerTask::Kind::snapshot_pace, Family::spot, 0, {}, 0});
+      }
+      return;
+    }
+    snapshot_queue_.pop_front();
+    it->second.snapshot_queued = false;
+    send_snapshot_request(it->second);
+  }
+}
+
 void BinanceConnector::request_snapshot(Book& b) {
+  b.snapshot_pending = true;  // queued or in flight: no second request
+  if (b.snapshot_queued) return;
+  b.snapshot_queued = true;
+  snapshot_queue_.push_back(b.market);
+  drain_snapshot_queue();
+}
+
+void BinanceConnector::send_snapshot_request(Book& b) {
   const Family f = b.info->family;
   const uint32_t limit = config_.snapshot_limit;
   sdk::HttpRequest req;
@@ -758,6 +863,7 @@ void BinanceConnector::request_snapshot(Book& b) {
   const uint64_t token = next_token_++;
   http_tasks_[token] = HttpTask{HttpTask::Kind::snapshot, f, 0, b.market, b.generation, 0};
   host().count(ASTRA_COUNT_RESYNC, b.market);
+  snapshot_weights_.emplace_back(host().now_us(), req.weight);
   if (host().http_request(req, token) != ASTRA_OK) {
     http_tasks_.erase(token);
     snapshot_failed(b, "request refused by the host");

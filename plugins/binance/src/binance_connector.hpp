@@ -6,6 +6,12 @@
 // ends every connection at 24 h: at 23 h 50 min a replacement connection is opened and
 // subscribed, and the books move to it only once its stream overlaps what was applied, so
 // clients see neither a RESET nor a gap.
+//
+// Stalls: Binance's own pings are answered by the host and never reach the plugin, so a
+// connection silent for half the heartbeat (config heartbeat_ms) gets a LIST_SUBSCRIPTIONS probe;
+// one that stays silent for a whole heartbeat is declared stalled, closed and replaced (RESET,
+// reconnect, resubscribe, resync). Snapshots for streamed books spend at most half of the venue's
+// request weight per minute; the rest wait in a queue (a venue-wide reconnect does not storm).
 #pragma once
 
 #include "config.hpp"
@@ -64,6 +70,9 @@ class BinanceConnector : public sdk::Connector {
     bool sent_any = false;
     uint64_t pace_timer = 0;      // host timer id; 0: none
     uint64_t rollover_timer = 0;  // active: opens the replacement
+    int64_t last_recv_us = 0;     // the last frame received (stall watch)
+    uint64_t watch_timer = 0;
+    bool probed = false;  // a LIST_SUBSCRIPTIONS probe went out since the last frame
   };
   struct FamilyState {
     std::set<std::string> streams;      // what should be subscribed
@@ -81,6 +90,7 @@ class BinanceConnector : public sdk::Connector {
     bool announced = false;     // a SNAPSHOT went out since the last RESET
     uint64_t generation = 0;    // bumps when in-flight snapshots become irrelevant
     bool snapshot_pending = false;
+    bool snapshot_queued = false;  // waiting for request weight (snapshot_queue_)
     uint32_t snapshot_failures = 0;
     uint64_t retry_timer = 0;  // snapshot retry after a failure
     // The replacement connection's diffs, kept until the switch-over.
@@ -108,7 +118,15 @@ class BinanceConnector : public sdk::Connector {
     uint32_t depth = 0;
   };
   struct TimerTask {
-    enum class Kind { pace, rollover, reconnect, deadline, snapshot_retry } kind = Kind::pace;
+    enum class Kind {
+      pace,
+      rollover,
+      reconnect,
+      deadline,
+      snapshot_retry,
+      watch,
+      snapshot_pace
+    } kind = Kind::pace;
     Family family = Family::spot;
     uint64_t conn = 0;
     std::string market;
@@ -138,6 +156,10 @@ class BinanceConnector : public sdk::Connector {
   void on_depth(Family f, bool standby, DepthDiff& diff, std::string_view symbol);
   void feed_live(Book& b, const DepthDiff& d);
   void request_snapshot(Book& b);
+  void send_snapshot_request(Book& b);
+  uint32_t snapshot_weight_in_window(int64_t now_us);
+  void drain_snapshot_queue();
+  void watch(Family f);
   void finish_snapshot(const HttpTask& task, const sdk::HttpResponse& r);
   void snapshot_failed(Book& b, std::string_view why);
   void resync(Book& b, uint32_t reason);
@@ -162,6 +184,10 @@ class BinanceConnector : public sdk::Connector {
   std::map<uint64_t, HttpTask> http_tasks_;
   std::map<uint64_t, TimerTask> timer_tasks_;  // by token
   std::map<uint64_t, uint64_t> timer_ids_;     // token -> host timer id
+  // Depth snapshot weight spent in the last minute (time, weight), and books waiting for weight.
+  std::deque<std::pair<int64_t, uint32_t>> snapshot_weights_;
+  std::deque<std::string> snapshot_queue_;
+  uint64_t snapshot_pace_timer_ = 0;
   uint64_t next_token_ = 1;
   int64_t next_request_id_ = 1;
   FrameDecoder decoder_;

@@ -87,6 +87,16 @@ Config parse_config(std::string_view text) {
       throw std::invalid_argument("snapshot_limit must be an integer in 1..5000");
     c.snapshot_limit = static_cast<uint32_t>(it->get<uint64_t>());
   }
+  if (auto it = doc.find("heartbeat_ms"); it != doc.end()) {
+    if (!it->is_number_unsigned() || it->get<uint64_t>() < 100 || it->get<uint64_t>() > 604'800'000)
+      throw std::invalid_argument("heartbeat_ms must be an integer in 100..604800000");
+    c.heartbeat_ms = static_cast<uint32_t>(it->get<uint64_t>());
+  }
+  if (auto it = doc.find("request_weight_per_minute"); it != doc.end()) {
+    if (!it->is_number_unsigned() || it->get<uint64_t>() < 2 || it->get<uint64_t>() > 1'000'000)
+      throw std::invalid_argument("request_weight_per_minute must be an integer in 2..1000000");
+    c.request_weight_per_minute = static_cast<uint32_t>(it->get<uint64_t>());
+  }
   for (Family f : c.families)
     if (!valid_limit(f, c.snapshot_limit))
       throw std::invalid_argument("snapshot_limit " + std::to_string(c.snapshot_limit) +

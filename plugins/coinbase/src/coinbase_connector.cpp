@@ -46,6 +46,7 @@ CoinbaseConnector::CoinbaseConnector(sdk::Host host, std::string_view config_jso
 CoinbaseConnector::~CoinbaseConnector() {
   for (auto& [role, c] : conns_) {
     if (c.reconnect_timer) host().timer_cancel(c.reconnect_timer);
+    if (c.watch_timer) host().timer_cancel(c.watch_timer);
     if (c.id) host().ws_close(c.id);
   }
 }
@@ -285,7 +286,47 @@ void CoinbaseConnector::schedule_reconnect(Connection& c) {
   c.reconnect_timer = host().timer_start(delay, token);
 }
 
+void CoinbaseConnector::start_watch(Connection& c) {
+  stop_watch(c);
+  const uint64_t token = next_token_++;
+  watch_tokens_[token] = c.role;
+  c.watch_timer = host().timer_start(config_.heartbeat_ms / 8, token);
+}
+
+void CoinbaseConnector::stop_watch(Connection& c) {
+  if (c.watch_timer) host().timer_cancel(c.watch_timer);
+  c.watch_timer = 0;
+  std::erase_if(watch_tokens_, [&](const auto& w) { return w.second == c.role; });
+}
+
+// Advanced Trade only, every eighth of a heartbeat: no frame (not even the `heartbeats` channel's
+// one a second) for 1.25 heartbeats is a stall; detection within 1.375 heartbeats leaves the rest
+// of two heartbeats for the replacement.
+void CoinbaseConnector::watch(const std::string& role) {
+  auto it = conns_.find(role);
+  if (it == conns_.end()) return;
+  Connection& c = it->second;
+  c.watch_timer = 0;
+  if (c.id == 0 || !c.open) return;
+  const int64_t silent_ms = (host().now_us() - c.last_recv_us) / 1000;
+  if (silent_ms * 4 >= int64_t(config_.heartbeat_ms) * 5) {
+    host().log(ASTRA_LOG_WARN, "coinbase: connection " + (role.empty() ? "(trades)" : role) +
+                                   " silent for " + std::to_string(silent_ms) + " ms (heartbeat " +
+                                   std::to_string(config_.heartbeat_ms) + " ms): replacing it");
+    host().ws_close(c.id);
+    connection_lost(c);  // may erase c
+    return;
+  }
+  start_watch(c);
+}
+
 void CoinbaseConnector::on_timer(uint64_t token) {
+  if (auto w = watch_tokens_.find(token); w != watch_tokens_.end()) {
+    const std::string role = w->second;
+    watch_tokens_.erase(w);
+    watch(role);
+    return;
+  }
   auto it = reconnect_tokens_.find(token);
   if (it == reconnect_tokens_.end()) return;
   const std::string role = it->second;
@@ -347,6 +388,7 @@ sdk::Status CoinbaseConnector::unsubscribe(std::string_view market, uint32_t dat
   auto c = conns_.find(role);
   if (c != conns_.end() && !wanted(role)) {  // nothing left on it
     if (c->second.reconnect_timer) host().timer_cancel(c->second.reconnect_timer);
+    stop_watch(c->second);
     if (c->second.id) host().ws_close(c->second.id);
     conns_.erase(c);
   }
@@ -359,6 +401,8 @@ void CoinbaseConnector::on_ws_open(uint64_t id) {
   c->open = true;
   c->reconnects = 0;
   c->seq.reset();
+  c->last_recv_us = host().now_us();
+  if (advanced()) start_watch(*c);
   const std::string role = c->role;  // send() looks it up again
   std::vector<std::string> products;
   for (const auto& [symbol, b] : books_) {
@@ -380,8 +424,14 @@ void CoinbaseConnector::on_ws_close(uint64_t id, int32_t code, std::string_view 
   if (c == nullptr) return;
   host().log(ASTRA_LOG_INFO, "coinbase: connection closed (" + std::to_string(code) + " " +
                                  std::string(reason) + ")");
+  connection_lost(*c);
+}
+
+void CoinbaseConnector::connection_lost(Connection& conn) {
+  Connection* c = &conn;
   c->id = 0;
   c->open = false;
+  stop_watch(*c);
   for (auto& [symbol, b] : books_) {
     if (book_role(symbol) != c->role) continue;
     if (b.announced) host().emit_reset(b.market, ASTRA_RESET_DISCONNECT);
@@ -402,6 +452,7 @@ void CoinbaseConnector::on_ws_close(uint64_t id, int32_t code, std::string_view 
 void CoinbaseConnector::on_ws_message(uint64_t id, std::string_view data, bool binary) {
   Connection* c = find_conn(id);
   if (c == nullptr) return;
+  c->last_recv_us = host().now_us();
   if (binary) {
     host().count(ASTRA_COUNT_BAD_FRAME, {});
     return;

@@ -51,6 +51,8 @@ class CoinbaseConnector : public sdk::Connector {
     uint32_t reconnects = 0;       // consecutive failures (backoff)
     uint64_t reconnect_timer = 0;  // host timer id; 0: none
     SequenceCheck seq;             // advanced sequence_num
+    int64_t last_recv_us = 0;      // the last frame received (stall watch)
+    uint64_t watch_timer = 0;      // host timer id; 0: none
   };
   struct BookSub {
     std::string market;
@@ -78,6 +80,10 @@ class CoinbaseConnector : public sdk::Connector {
   Connection* find_conn(uint64_t id);
   void ensure_connection(const std::string& role);
   void schedule_reconnect(Connection& c);
+  void start_watch(Connection& c);
+  void stop_watch(Connection& c);
+  void watch(const std::string& role);
+  void connection_lost(Connection& c);
   std::string request(const Market& m, bool book, bool subscribe) const;
   std::string heartbeats(const std::vector<std::string>& products) const;
   void send(const std::string& role, const std::string& text);
@@ -99,6 +105,7 @@ class CoinbaseConnector : public sdk::Connector {
   std::map<uint64_t, HttpTask> http_tasks_;
   std::map<uint64_t, ListCall> list_calls_;
   std::map<uint64_t, std::string> reconnect_tokens_;  // timer token -> role
+  std::map<uint64_t, std::string> watch_tokens_;      // timer token -> role
   uint64_t next_token_ = 1;
   FrameDecoder decoder_;
   Frame frame_;

@@ -73,6 +73,11 @@ Config parse_config(std::string_view text) {
           throw std::invalid_argument(
               "exchange_book_channel must be \"level2_batch\" or \"level2\"");
         c.exchange_book_channel = ch;
+      } else if (key == "heartbeat_ms") {
+        const uint64_t n = value.is_number_unsigned() ? value.get<uint64_t>() : 0;
+        if (n < 100 || n > 604'800'000)
+          throw std::invalid_argument("heartbeat_ms must be an integer in 100..604800000");
+        c.heartbeat_ms = static_cast<uint32_t>(n);
       } else {
         throw std::invalid_argument("unknown key " + key);
       }

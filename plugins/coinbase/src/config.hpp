@@ -1,7 +1,11 @@
 // The plugin's configuration (the venue's YAML section as JSON). Every key is optional:
 //   {"feed":"advanced"|"exchange", "rest":"https://api.coinbase.com",
 //    "ws":"wss://advanced-trade-ws.coinbase.com", "advanced_trade_side":"maker"|"taker",
-//    "exchange_book_channel":"level2_batch"|"level2"}
+//    "exchange_book_channel":"level2_batch"|"level2", "heartbeat_ms":1000}
+//
+// heartbeat_ms: every Advanced Trade connection subscribes to `heartbeats` (one a second); one
+// silent for 1.25 heartbeats is declared stalled and replaced. Tests shorten it. The Exchange
+// feed promises no periodic frame: there the host's WebSocket keep-alive finds a stall.
 //
 // feed "advanced" (default): Advanced Trade market data (products from
 // /api/v3/brokerage/market/products, WebSocket level2 / market_trades / heartbeats).
@@ -30,6 +34,7 @@ struct Config {
   std::string ws;    // full WebSocket URL
   bool advanced_side_is_maker = true;
   std::string exchange_book_channel = "level2_batch";
+  uint32_t heartbeat_ms = 1000;
 };
 
 // Throws std::invalid_argument with a message naming the bad key.

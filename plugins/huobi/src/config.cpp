@@ -111,6 +111,11 @@ Config parse_config(std::string_view text) {
       if (n != 5 && n != 20 && n != 150)
         throw std::invalid_argument("mbp_levels must be 5, 20 or 150");
       c.mbp_levels = static_cast<uint32_t>(n);
+    } else if (key == "heartbeat_ms") {
+      const uint64_t n = value.is_number_unsigned() ? value.get<uint64_t>() : 0;
+      if (n < 100 || n > 604'800'000)
+        throw std::invalid_argument("heartbeat_ms must be an integer in 100..604800000");
+      c.heartbeat_ms = static_cast<uint32_t>(n);
     } else {
       throw std::invalid_argument("unknown key " + key);
     }

@@ -5,11 +5,14 @@
 //    "coin_swap":{"rest":"https://api.hbdm.com","ws":"wss://api.hbdm.com/swap-ws"},
 //    "linear_swap":{"rest":"https://api.hbdm.com","ws":"wss://api.hbdm.com/linear-swap-ws"},
 //    "families":["spot","coin_futures","coin_swap","linear_swap"],
-//    "spot_book":"step0"|"mbp", "mbp_levels":150}
+//    "spot_book":"step0"|"mbp", "mbp_levels":150, "heartbeat_ms":5000}
 //
 // spot_book "step0" streams the full 150-level book pushed about once a second (what the
 // recordings hold); "mbp" streams tick-by-tick diffs on the /feed connection, bridged from a
 // snapshot requested on that same connection. Derivatives always use depth.step0.
+//
+// heartbeat_ms: HTX pings every market connection every 5 s; one silent for 1.25 heartbeats
+// (no ping, no data) is declared stalled and replaced. Tests shorten it.
 #pragma once
 
 #include <array>
@@ -43,6 +46,7 @@ struct Config {
                                Family::linear_swap};
   SpotBook spot_book = SpotBook::step0;
   uint32_t mbp_levels = 150;  // 5, 20 or 150
+  uint32_t heartbeat_ms = 5000;
 
   const Endpoints& of(Family f) const { return endpoints[static_cast<size_t>(f)]; }
 };

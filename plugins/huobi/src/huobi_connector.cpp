@@ -115,6 +115,12 @@ void HuobiConnector::on_timer(uint64_t token) {
         schedule_reconnect(task.link);
       break;
     }
+    case TimerTask::Kind::watch:
+      if (link(task.link).watch_timer == token) {
+        link(task.link).watch_timer = 0;
+        watch(task.link);
+      }
+      break;
     case TimerTask::Kind::snapshot_retry: {
       auto b = books_.find(task.market);
       if (b == books_.end() || b->second.retry_timer != token) break;
@@ -373,6 +379,7 @@ void HuobiConnector::remove_topic(LinkId id, const std::string& topic) {
     l.conn = 0;
     l.open = false;
     cancel_timer(l.reconnect_timer);
+    cancel_timer(l.watch_timer);
   } else if (l.open) {
     send_sub(id, topic, false);
   }
@@ -402,6 +409,9 @@ void HuobiConnector::on_ws_open(uint64_t conn) {
   Link& l = link(id);
   l.open = true;
   l.reconnects = 0;
+  l.last_recv_us = host().now_us();
+  cancel_timer(l.watch_timer);
+  l.watch_timer = start_timer(config_.heartbeat_ms / 8, {TimerTask::Kind::watch, id, {}});
   for (const std::string& topic : l.topics)
     send_sub(id, topic, true);
 }
@@ -414,7 +424,28 @@ void HuobiConnector::on_ws_close(uint64_t conn, int32_t code, std::string_view r
   Link& l = link(id);
   l.conn = 0;  // already closed: do not ws_close it
   l.open = false;
+  cancel_timer(l.watch_timer);
   link_lost(id);
+}
+
+// Every eighth of a heartbeat: a connection with no frame (not even HTX's ping) for 1.25
+// heartbeats is stalled; detection within 1.375 heartbeats leaves the rest of two heartbeats for
+// the replacement.
+void HuobiConnector::watch(LinkId id) {
+  Link& l = link(id);
+  if (l.conn == 0 || !l.open) return;
+  const int64_t silent_ms = (host().now_us() - l.last_recv_us) / 1000;
+  if (silent_ms * 4 >= int64_t(config_.heartbeat_ms) * 5) {
+    host().log(ASTRA_LOG_WARN, "huobi: connection " + std::string(url_of(id)) + " silent for " +
+                                   std::to_string(silent_ms) + " ms (heartbeat " +
+                                   std::to_string(config_.heartbeat_ms) + " ms): replacing it");
+    host().ws_close(l.conn);
+    l.conn = 0;
+    l.open = false;
+    link_lost(id);
+    return;
+  }
+  l.watch_timer = start_timer(config_.heartbeat_ms / 8, {TimerTask::Kind::watch, id, {}});
 }
 
 void HuobiConnector::link_lost(LinkId id) {
@@ -447,6 +478,7 @@ void HuobiConnector::schedule_reconnect(LinkId id) {
 void HuobiConnector::on_ws_message(uint64_t conn, std::string_view data, bool binary) {
   LinkId id{};
   if (!locate(conn, id)) return;
+  link(id).last_recv_us = host().now_us();
   switch (decoder_.decode(data, binary, frame_)) {
     case Frame::Kind::bad:
       host().count(ASTRA_COUNT_BAD_FRAME, {});

@@ -52,6 +52,8 @@ class HuobiConnector : public sdk::Connector {
     uint32_t reconnects = 0;       // consecutive failures (backoff)
     uint64_t reconnect_timer = 0;  // token
     int64_t next_req_us = 0;       // earliest time of the next snapshot req (venue limit)
+    int64_t last_recv_us = 0;      // the last frame received (stall watch)
+    uint64_t watch_timer = 0;      // token
   };
   static constexpr int64_t kReqIntervalUs = 100'000;
   struct Book {
@@ -85,7 +87,7 @@ class HuobiConnector : public sdk::Connector {
     uint32_t depth = 0;
   };
   struct TimerTask {
-    enum class Kind { reconnect, snapshot_retry } kind = Kind::reconnect;
+    enum class Kind { reconnect, snapshot_retry, watch } kind = Kind::reconnect;
     LinkId link{};
     std::string market;
   };
@@ -102,6 +104,7 @@ class HuobiConnector : public sdk::Connector {
   void send_sub(LinkId id, const std::string& topic, bool subscribe);
   void link_lost(LinkId id);
   void schedule_reconnect(LinkId id);
+  void watch(LinkId id);
   uint64_t start_timer(uint32_t delay_ms, TimerTask task);
   void cancel_timer(uint64_t& token);
 

@@ -89,6 +89,11 @@ Config parse_config(std::string_view text) {
       if (d != 10 && d != 25 && d != 100 && d != 500 && d != 1000)
         throw std::invalid_argument("depth must be one of 10, 25, 100, 500, 1000");
       c.depth = static_cast<uint32_t>(d);
+    } else if (key == "heartbeat_ms") {
+      const uint64_t n = value.is_number_unsigned() ? value.get<uint64_t>() : 0;
+      if (n < 100 || n > 604'800'000)
+        throw std::invalid_argument("heartbeat_ms must be an integer in 100..604800000");
+      c.heartbeat_ms = static_cast<uint32_t>(n);
     } else if (key != "ws_version") {
       throw std::invalid_argument("unknown key " + key);
     }

@@ -1,7 +1,12 @@
 // The plugin's configuration (the venue's YAML section as JSON). Every key is optional:
 //   {"spot":{"rest":"https://api.kraken.com","ws":"wss://ws.kraken.com/v2"},
 //    "futures":{"rest":"https://futures.kraken.com","ws":"wss://futures.kraken.com/ws/v1"},
-//    "families":["spot","futures"], "depth":10, "ws_version":2}
+//    "families":["spot","futures"], "depth":10, "ws_version":2, "heartbeat_ms":1000}
+//
+// heartbeat_ms: Kraken spot sends a heartbeat about once a second to a subscribed connection; a
+// spot connection silent for 1.25 heartbeats is declared stalled and replaced. Futures promise no
+// periodic frame (clients ping): there the host's WebSocket keep-alive (ping after 30 s idle, end
+// after 60 s) finds a stall. Tests shorten it.
 //
 // Spot WebSocket version: "ws_version" (1 or 2) when given; otherwise taken from the spot ws URL
 // (a path ending in "/v2" means 2; any other path means 1, as wss://ws.kraken.com is v1); the
@@ -31,6 +36,7 @@ struct Config {
   std::vector<Family> families{Family::spot, Family::futures};
   uint32_t depth = 10;      // spot book depth subscribed: 10, 25, 100, 500 or 1000
   int spot_ws_version = 2;  // 1 or 2
+  uint32_t heartbeat_ms = 1000;
 
   const Endpoints& of(Family f) const { return f == Family::spot ? spot : futures; }
 };

@@ -39,6 +39,7 @@ KrakenConnector::KrakenConnector(sdk::Host host, std::string_view config_json)
 KrakenConnector::~KrakenConnector() {
   for (Connection& c : conns_) {
     if (c.reconnect_timer) host().timer_cancel(c.reconnect_timer);
+    if (c.watch_timer) host().timer_cancel(c.watch_timer);
     if (c.id) host().ws_close(c.id);
   }
 }
@@ -273,7 +274,42 @@ void KrakenConnector::schedule_reconnect(Family f) {
   c.reconnect_timer = host().timer_start(delay, token);
 }
 
+void KrakenConnector::start_watch(Family f) {
+  Connection& c = conn_of(f);
+  if (c.watch_timer) host().timer_cancel(c.watch_timer);
+  const uint64_t token = next_token_++;
+  std::erase_if(watch_tokens_, [f](const auto& w) { return w.second == f; });  // one per family
+  watch_tokens_[token] = f;
+  c.watch_timer = host().timer_start(config_.heartbeat_ms / 8, token);
+}
+
+// Spot only, every eighth of a heartbeat: no frame for 1.25 heartbeats (Kraken's heartbeat comes
+// about once a second) is a stall; detection within 1.375 heartbeats leaves the rest of two
+// heartbeats for the replacement.
+void KrakenConnector::watch(Family f) {
+  Connection& c = conn_of(f);
+  c.watch_timer = 0;
+  if (c.id == 0 || !c.open) return;
+  const int64_t silent_ms = (host().now_us() - c.last_recv_us) / 1000;
+  if (silent_ms * 4 >= int64_t(config_.heartbeat_ms) * 5) {
+    host().log(ASTRA_LOG_WARN, "kraken: " + std::string(family_name(f)) +
+                                   " connection silent for " + std::to_string(silent_ms) +
+                                   " ms (heartbeat " + std::to_string(config_.heartbeat_ms) +
+                                   " ms): replacing it");
+    host().ws_close(c.id);
+    connection_lost(f);
+    return;
+  }
+  start_watch(f);
+}
+
 void KrakenConnector::on_timer(uint64_t token) {
+  if (auto w = watch_tokens_.find(token); w != watch_tokens_.end()) {
+    const Family f = w->second;
+    watch_tokens_.erase(w);
+    watch(f);
+    return;
+  }
   auto it = reconnect_tokens_.find(token);
   if (it == reconnect_tokens_.end()) return;
   const Family f = it->second;
@@ -345,6 +381,8 @@ void KrakenConnector::on_ws_open(uint64_t conn) {
   Connection& c = conn_of(f);
   c.open = true;
   c.reconnects = 0;
+  c.last_recv_us = host().now_us();
+  if (f == Family::spot) start_watch(f);
   for (const auto& [m, b] : books_)
     if (b.info->family == f) send(f, request(*b.info, true, true));
   for (const auto& [m, t] : trades_)
@@ -356,9 +394,16 @@ void KrakenConnector::on_ws_close(uint64_t conn, int32_t code, std::string_view 
   if (!locate(conn, f)) return;
   host().log(ASTRA_LOG_INFO, "kraken: " + std::string(family_name(f)) + " connection closed (" +
                                  std::to_string(code) + " " + std::string(reason) + ")");
+  connection_lost(f);
+}
+
+void KrakenConnector::connection_lost(Family f) {
   Connection& c = conn_of(f);
   c.id = 0;
   c.open = false;
+  if (c.watch_timer) host().timer_cancel(c.watch_timer);
+  c.watch_timer = 0;
+  std::erase_if(watch_tokens_, [f](const auto& w) { return w.second == f; });
   for (auto& [m, b] : books_) {
     if (b.info->family != f) continue;
     if (b.announced) host().emit_reset(b.market, ASTRA_RESET_DISCONNECT);
@@ -376,6 +421,7 @@ void KrakenConnector::on_ws_close(uint64_t conn, int32_t code, std::string_view 
 void KrakenConnector::on_ws_message(uint64_t conn, std::string_view data, bool binary) {
   Family f{};
   if (!locate(conn, f)) return;
+  conn_of(f).last_recv_us = host().now_us();
   if (binary) {
     host().count(ASTRA_COUNT_BAD_FRAME, {});
     return;

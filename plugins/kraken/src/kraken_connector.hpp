@@ -47,6 +47,8 @@ class KrakenConnector : public sdk::Connector {
     bool open = false;
     uint32_t reconnects = 0;       // consecutive failures (backoff)
     uint64_t reconnect_timer = 0;  // host timer id; 0: none
+    int64_t last_recv_us = 0;      // spot: the last frame received (stall watch)
+    uint64_t watch_timer = 0;      // host timer id; 0: none
   };
   struct Book {
     std::string market;
@@ -88,6 +90,9 @@ class KrakenConnector : public sdk::Connector {
   Protocol protocol_of(Family f) const;
   void ensure_connection(Family f);
   void schedule_reconnect(Family f);
+  void start_watch(Family f);
+  void watch(Family f);
+  void connection_lost(Family f);
   std::string request(const Market& m, bool book, bool subscribe);
   void send(Family f, const std::string& text);
 
@@ -109,6 +114,7 @@ class KrakenConnector : public sdk::Connector {
   std::map<uint64_t, ListCall> list_calls_;
   std::map<uint64_t, HttpTask> http_tasks_;
   std::map<uint64_t, Family> reconnect_tokens_;  // timer token -> family
+  std::map<uint64_t, Family> watch_tokens_;      // timer token -> family
   uint64_t next_token_ = 1;
   int64_t next_req_id_ = 1;
   FrameDecoder decoder_;

@@ -82,6 +82,11 @@ Config parse_config(std::string_view text) {
                                       " is not an underlying like \"BTC-USD\"");
         c.option_underlyings.push_back(v.get<std::string>());
       }
+    } else if (key == "heartbeat_ms") {
+      const uint64_t n = value.is_number_unsigned() ? value.get<uint64_t>() : 0;
+      if (n < 600 || n > 604'800'000)
+        throw std::invalid_argument("heartbeat_ms must be an integer in 600..604800000");
+      c.heartbeat_ms = static_cast<uint32_t>(n);
     } else {
       throw std::invalid_argument("unknown okx config key '" + key + "'");
     }

@@ -485,7 +485,7 @@ void OkxConnector::on_ws_open(uint64_t conn) {
   conn_->open = true;
   conn_->last_recv_us = host().now_us();
   reconnects_ = 0;
-  conn_->idle_timer = start_timer(kIdlePingMs, {TimerTask::Kind::idle, {}});
+  conn_->idle_timer = start_timer(idle_ping_ms(), {TimerTask::Kind::idle, {}});
   flush();
 }
 
@@ -518,27 +518,28 @@ void OkxConnector::on_idle_timer() {
   const int64_t now = host().now_us();
   if (c.ping_outstanding) {
     const int64_t waited_ms = (now - c.ping_sent_us) / 1000;
-    if (waited_ms >= kPongTimeoutMs) {
-      host().log(ASTRA_LOG_WARN, "okx: no pong within 5 s; reconnecting");
+    if (waited_ms >= pong_timeout_ms()) {
+      host().log(ASTRA_LOG_WARN,
+                 "okx: no pong within " + std::to_string(pong_timeout_ms()) + " ms; reconnecting");
       close_connection();
       connection_lost();
       return;
     }
-    c.idle_timer =
-        start_timer(static_cast<uint32_t>(kPongTimeoutMs - waited_ms), {TimerTask::Kind::idle, {}});
+    c.idle_timer = start_timer(static_cast<uint32_t>(pong_timeout_ms() - waited_ms),
+                               {TimerTask::Kind::idle, {}});
     return;
   }
   const int64_t idle_ms = (now - c.last_recv_us) / 1000;
-  if (idle_ms >= kIdlePingMs) {
+  if (idle_ms >= idle_ping_ms()) {
     if (host().ws_send(c.id, "ping") == ASTRA_OK) {
       c.ping_outstanding = true;
       c.ping_sent_us = now;
     }
-    c.idle_timer = start_timer(kPongTimeoutMs, {TimerTask::Kind::idle, {}});
+    c.idle_timer = start_timer(pong_timeout_ms(), {TimerTask::Kind::idle, {}});
     return;
   }
   c.idle_timer =
-      start_timer(static_cast<uint32_t>(kIdlePingMs - idle_ms), {TimerTask::Kind::idle, {}});
+      start_timer(static_cast<uint32_t>(idle_ping_ms() - idle_ms), {TimerTask::Kind::idle, {}});
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@
 // seqId; checksums verified whenever non-zero. A broken book of the 2022 protocol (no seqId) is
 // resubscribed, which makes the venue send a new snapshot; a sequenced one resyncs from REST.
 // The connection is kept alive with the text "ping" after 25 s without data; no "pong" (or any
-// data) within 5 s means it is dead: RESET(DISCONNECT), reconnect, resubscribe.
+// data) within 5 s means it is dead: RESET(DISCONNECT), reconnect, resubscribe. (Those are 5/6
+// and 1/6 of config heartbeat_ms, 30 s: OKX's own idle limit.)
 #pragma once
 
 #include "book_sync.hpp"
@@ -46,10 +47,8 @@ class OkxConnector : public sdk::Connector {
   sdk::Status subscribe(std::string_view market, uint32_t data_type) override;
   sdk::Status unsubscribe(std::string_view market, uint32_t data_type) override;
 
-  static constexpr uint32_t kIdlePingMs = 25'000;    // send "ping" after this long without data
-  static constexpr uint32_t kPongTimeoutMs = 5'000;  // then give up on the connection
-  static constexpr uint32_t kPaceMs = 500;           // between two subscribe/unsubscribe requests
-  static constexpr size_t kHourlyRequests = 450;     // OKX allows 480 per hour per connection
+  static constexpr uint32_t kPaceMs = 500;        // between two subscribe/unsubscribe requests
+  static constexpr size_t kHourlyRequests = 450;  // OKX allows 480 per hour per connection
   static constexpr size_t kMaxArgsPerRequest = 100;
   static constexpr uint32_t kSnapshotDepth = 400;  // the `books` channel's depth
 
@@ -114,6 +113,8 @@ class OkxConnector : public sdk::Connector {
   void connection_lost();
   void schedule_reconnect();
   void on_idle_timer();
+  uint32_t idle_ping_ms() const { return config_.heartbeat_ms / 6 * 5; }
+  uint32_t pong_timeout_ms() const { return config_.heartbeat_ms / 6; }
   uint64_t start_timer(uint32_t delay_ms, TimerTask task);
   void cancel_timer(uint64_t& token);
 

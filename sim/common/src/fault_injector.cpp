@@ -250,10 +250,28 @@ void FaultInjector::frame_received(uint64_t id, std::string_view text) {
 
 std::optional<unsigned> FaultInjector::upgrade_refusal() {
   std::lock_guard lock(mutex_);
+  if (upgrade_attempts_.size() < kMaxReceived * 10)
+    upgrade_attempts_.push_back(std::chrono::steady_clock::now());
   if (refuse_upgrades_ == 0) return std::nullopt;
   --refuse_upgrades_;
   ++counters_.ws_upgrades_refused;
   return refuse_status_;
+}
+
+void FaultInjector::http_answered(std::string_view target, unsigned status) {
+  std::lock_guard lock(mutex_);
+  if (http_log_.size() < kMaxReceived * 10)
+    http_log_.push_back({std::chrono::steady_clock::now(), std::string(target), status});
+}
+
+std::vector<HttpRecord> FaultInjector::http_log() const {
+  std::lock_guard lock(mutex_);
+  return http_log_;
+}
+
+std::vector<std::chrono::steady_clock::time_point> FaultInjector::upgrade_attempts() const {
+  std::lock_guard lock(mutex_);
+  return upgrade_attempts_;
 }
 
 std::optional<HttpFault> FaultInjector::http_request(std::string_view path) {

@@ -227,6 +227,9 @@ class WsSessionImpl final : public WsSession,
   void stall() {
     if (stalled_ || closed_ || closing_) return;
     stalled_ = true;
+    // No pending operation holds the session any more: without this it would be destroyed and
+    // its socket closed (an EOF at the client, not a stall). Released by finish().
+    stalled_self_ = shared_from_this();
     if (!accepted_) return;  // the handshake completion starts nothing
     ping_timer_.cancel();
     beast::get_lowest_layer(ws_).cancel();
@@ -314,6 +317,7 @@ class WsSessionImpl final : public WsSession,
   void finish() {
     if (closed_) return;
     closed_ = true;
+    const auto keep = std::move(stalled_self_);  // released when this returns
     ping_timer_.cancel();
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
@@ -373,6 +377,7 @@ class WsSessionImpl final : public WsSession,
   bool closed_ = false;
   bool pinging_ = false;
   bool stalled_ = false;
+  std::shared_ptr<WsSessionImpl> stalled_self_;  // keeps a stalled session (and its TCP) alive
   std::optional<std::pair<uint16_t, std::string>> close_after_accept_;  // injected
   uint64_t pings_ = 0;
   std::string ping_payload_;
@@ -449,8 +454,10 @@ class HttpSession final : public Connection,
     shared_->http_requests.fetch_add(1, std::memory_order_relaxed);
     if (auto fault = shared_->options.faults ? shared_->options.faults->http_request(parsed.path)
                                              : std::nullopt)
-      return respond_faulted(std::move(*fault), parsed);
-    respond(dispatch(parsed));
+      return respond_faulted(std::move(*fault), parsed, std::string(target));
+    HttpResponse r = dispatch(parsed);
+    if (shared_->options.faults) shared_->options.faults->http_answered(target, r.status);
+    respond(std::move(r));
   }
 
   HttpResponse dispatch(const HttpRequest& parsed) {
@@ -463,7 +470,7 @@ class HttpSession final : public Connection,
 
   // An injected HTTP fault: the error (or, with status 0, the normal answer computed now) goes
   // out after the fault's delay, on a timer so the io thread keeps serving.
-  void respond_faulted(HttpFault fault, const HttpRequest& parsed) {
+  void respond_faulted(HttpFault fault, const HttpRequest& parsed, const std::string& target) {
     HttpResponse r;
     if (fault.status == 0) {
       r = dispatch(parsed);
@@ -475,6 +482,7 @@ class HttpSession final : public Connection,
       if (fault.retry_after_s >= 0)
         r.headers.emplace_back("Retry-After", std::to_string(fault.retry_after_s));
     }
+    shared_->options.faults->http_answered(target, r.status);
     if (fault.delay.count() <= 0) return respond(std::move(r));
     delay_.expires_after(fault.delay);
     delay_.async_wait([self = shared_from_this(), r = std::move(r)](beast::error_code ec) mutable {

@@ -36,7 +36,10 @@ inline std::string config(const std::vector<std::string>& families = {"spot", "u
             {"usdm", {{"rest", "http://127.0.0.1:18081"}, {"ws", "ws://127.0.0.1:18081"}}},
             {"coinm", {{"rest", "http://127.0.0.1:18082"}, {"ws", "ws://127.0.0.1:18082"}}},
             {"families", families},
-            {"snapshot_limit", 1000}};
+            {"snapshot_limit", 1000},
+            // The manual clock keeps the venue silent for hours (the 24 h rollover): no stall
+            // watch in these tests unless one sets its own heartbeat.
+            {"heartbeat_ms", 172'800'000}};
   return c.dump();
 }
 

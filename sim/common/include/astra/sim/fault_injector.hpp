@@ -46,6 +46,13 @@ struct WsSessionInfo {
   std::vector<std::pair<std::chrono::steady_clock::time_point, std::string>> received;
 };
 
+// One HTTP request the server answered: when, the request target (path and query), the status.
+struct HttpRecord {
+  std::chrono::steady_clock::time_point at;
+  std::string target;
+  unsigned status = 0;
+};
+
 struct FaultCounters {
   uint64_t frames_seen = 0, dropped = 0, duplicated = 0, reordered = 0, withheld = 0;
   uint64_t http_requests = 0, http_faulted = 0, ws_upgrades_refused = 0;
@@ -93,6 +100,9 @@ class FaultInjector {
   // --- Observations.
   std::vector<WsSessionInfo> sessions() const;
   FaultCounters counters() const;
+  std::vector<HttpRecord> http_log() const;  // capped, e.g. the first 100,000
+  // When each WebSocket upgrade request arrived, refused or not (capped likewise).
+  std::vector<std::chrono::steady_clock::time_point> upgrade_attempts() const;
 
   // ======== Server side: called by LoopbackServer on its io thread, not by tests. ========
   struct OutFrame {
@@ -120,6 +130,8 @@ class FaultInjector {
   std::optional<unsigned> upgrade_refusal();
   // The fault to answer this request with, if any (counts the request).
   std::optional<HttpFault> http_request(std::string_view path);
+  // Records the status a request was answered with.
+  void http_answered(std::string_view target, unsigned status);
 
  private:
   struct Session {
@@ -156,6 +168,8 @@ class FaultInjector {
   unsigned refuse_status_ = 503;
   std::vector<HttpRule> http_rules_;
   FaultCounters counters_;
+  std::vector<HttpRecord> http_log_;
+  std::vector<std::chrono::steady_clock::time_point> upgrade_attempts_;
 };
 
 }  // namespace astra::sim
