@@ -61,7 +61,7 @@ std::optional<HttpResult> http_post(uint16_t port, const std::string& target,
     });
   });
   if (!run_until(io, stream, done, timeout) || error) return std::nullopt;
-  return HttpResult{res.result_int(), res.body(), {}};
+  return HttpResult{res.result_int(), res.body(), {}, {}};
 }
 
 ojson get_json(uint16_t port, const std::string& target, unsigned want_status = 200) {
