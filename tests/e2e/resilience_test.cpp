@@ -79,7 +79,8 @@ std::string lower(std::string s) {
 }
 
 std::string yaml_for(const std::string& venue, const std::string& settings, const std::string& db) {
-  std::string y = "server:\n  listen: 127.0.0.1\n  port: 0\nstate: " + db +
+  // metrics_port 0: no metrics listener (the default 9090 made parallel gateways fail to start).
+  std::string y = "server:\n  listen: 127.0.0.1\n  port: 0\n  metrics_port: 0\nstate: " + db +
                   "\nplugin_dir: " ASTRA_PLUGIN_DIR "\nlog_level: info\nvenues:\n";
   for (const char* v : {"binance", "okx", "kraken", "coinbase", "kucoin", "huobi"}) {
     if (venue == v) {
