@@ -4,6 +4,7 @@
 #include "json_shape.hpp"
 #include "test_client.hpp"
 
+#include <astra/sim/fault_injector.hpp>
 #include <astra/sim/kucoin/kucoin_sim.hpp>
 #include <common/shared_dir.hpp>
 
@@ -354,6 +355,31 @@ TEST(KucoinSimWs, SilentClientIsDroppedAndAPingingOneIsNot) {
       << silent->last_error.message();
   ASSERT_TRUE(pinging->send(R"({"id":"last","type":"ping"})"));
   EXPECT_TRUE(pinging->read(1000ms).has_value()) << "a client that pings stays connected";
+}
+
+// Several silent clients closed in one sweep: closing one removed it from the client map while
+// the sweep still walked the map (a crash, seen with stalled sessions).
+TEST(KucoinSimWs, SeveralSilentStalledClientsAreDroppedInOneSweep) {
+  kucoin::Options o = paused();
+  o.rate = 20ms;
+  o.ping_interval = 200ms;
+  o.ping_timeout = 200ms;
+  o.faults = std::make_shared<astra::sim::FaultInjector>(1);
+  auto sim = start(o);
+  ASSERT_TRUE(sim);
+  std::vector<std::unique_ptr<WsClient>> silent;
+  for (int i = 0; i < 4; ++i)
+    silent.push_back(subscribed(sim->port(), {}));
+  o.faults->stall(0);  // every session: nothing more is read or sent until closed
+  std::this_thread::sleep_for(700ms);
+  size_t open = 0;
+  for (const auto& info : o.faults->sessions())
+    open += info.open;
+  EXPECT_EQ(open, 0u) << "silent clients are closed";
+  o.faults->clear();
+  auto fresh = subscribed(sim->port(), {});  // the simulator is still serving
+  ASSERT_TRUE(fresh->send(R"({"id":"1","type":"ping"})"));
+  EXPECT_TRUE(fresh->read(1000ms).has_value());
 }
 
 TEST(KucoinSimWs, SpotFramesHaveTheRecordedShapesAndRebuildTheBook) {

@@ -277,10 +277,14 @@ class KucoinSim::Impl {
   void close_silent_clients(VenueHost& h) {
     const auto limit = options_.ping_interval + options_.ping_timeout;
     const auto now = Clock::now();
+    // Closing may erase the client from the map (on_close): collect first, close after.
+    std::vector<std::shared_ptr<WsSession>> silent;
     for (auto& [id, client] : h.clients) {
       if (now - client.last_heard <= limit) continue;
-      if (auto s = client.session.lock()) s->close("ping timeout");
+      if (auto s = client.session.lock()) silent.push_back(std::move(s));
     }
+    for (const auto& s : silent)
+      s->close("ping timeout");
   }
 
   struct Outgoing {

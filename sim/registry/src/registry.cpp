@@ -121,7 +121,10 @@ const std::map<std::string, Starter, std::less<>>& starters() {
        }},
       {"kucoin",
        [](const SimSettings& s, std::string& error) {
-         return start_as<kucoin::KucoinSim>(kucoin::Options{}, &kucoin::Options::symbols, s,
+         kucoin::Options o;
+         if (s.ping_interval.count() > 0) o.ping_interval = s.ping_interval;
+         if (s.ping_timeout.count() > 0) o.ping_timeout = s.ping_timeout;
+         return start_as<kucoin::KucoinSim>(std::move(o), &kucoin::Options::symbols, s,
                                             "kucoin spot and futures (REST + token WS)", error);
        }},
       {"okx",

@@ -20,6 +20,10 @@ struct SimSettings {
   std::chrono::milliseconds rate{100};  // one tick: order flow, then one update per market
   std::vector<std::string> symbols;     // venue symbols; empty = the simulator's defaults
   bool start_paused = false;
+  // The keep-alive a venue announces to its clients, where it announces one (KuCoin's bullet
+  // pingInterval and pingTimeout); zero keeps the venue's own values. Tests shorten it.
+  std::chrono::milliseconds ping_interval{0};
+  std::chrono::milliseconds ping_timeout{0};
   std::shared_ptr<const TlsIdentity> tls;  // TLS only (https/wss) when set
   std::shared_ptr<FaultInjector> faults;   // scripted faults when set
 };
