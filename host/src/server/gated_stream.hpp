@@ -16,6 +16,7 @@
 #include <boost/beast/websocket/teardown.hpp>
 
 #include <deque>
+#include <memory>
 #include <utility>
 
 namespace astra::host {
@@ -25,8 +26,15 @@ class GatedStream {
   using next_layer_type = boost::beast::tcp_stream;
   using executor_type = next_layer_type::executor_type;
 
-  explicit GatedStream(next_layer_type&& stream) : stream_(std::move(stream)) {}
-  GatedStream(GatedStream&&) = default;
+  explicit GatedStream(next_layer_type&& stream)
+      : stream_(std::move(stream)), gate_(std::make_shared<Gate>(this, stream_.get_executor())) {}
+  GatedStream(GatedStream&&) = delete;
+  // A write may still be in flight (Beast's keep-alive ping holds no reference to the session):
+  // it then finds the gate closed and touches nothing of this stream.
+  ~GatedStream() {
+    gate_->stream = nullptr;
+    gate_->waiting.clear();
+  }
 
   executor_type get_executor() noexcept { return stream_.get_executor(); }
   next_layer_type& next_layer() noexcept { return stream_; }
@@ -48,11 +56,33 @@ class GatedStream {
   template <class ConstBuffers, class Allowed, class Token>
   auto async_write_if(const ConstBuffers& buffers, Allowed allowed, Token&& token) {
     return boost::asio::async_compose<Token, void(boost::system::error_code, size_t)>(
-        Op<ConstBuffers, Allowed>{this, buffers, std::move(allowed)}, token, stream_);
+        Op<ConstBuffers, Allowed>{gate_, buffers, std::move(allowed)}, token, stream_);
   }
 
  private:
   using Resume = boost::asio::any_completion_handler<void(boost::system::error_code, size_t)>;
+
+  // Shared with the operations, which may outlive the stream.
+  struct Gate {
+    Gate(GatedStream* s, executor_type e) : stream(s), executor(std::move(e)) {}
+    GatedStream* stream;  // null once the stream is gone
+    executor_type executor;
+    bool busy = false;
+    std::deque<Resume> waiting;
+
+    // Hands the gate to the oldest waiter (it stays busy), or frees it.
+    void release() {
+      if (waiting.empty()) {
+        busy = false;
+        return;
+      }
+      Resume next = std::move(waiting.front());
+      waiting.pop_front();
+      boost::asio::post(executor, [next = std::move(next)]() mutable {
+        std::move(next)(boost::system::error_code{}, size_t{0});
+      });
+    }
+  };
 
   struct Always {
     bool operator()() const noexcept { return true; }
@@ -60,7 +90,7 @@ class GatedStream {
 
   template <class ConstBuffers, class Allowed>
   struct Op {
-    GatedStream* gate;
+    std::shared_ptr<Gate> gate;
     ConstBuffers buffers;
     Allowed allowed;
     enum { start, queued, writing, refused } state = start;
@@ -69,22 +99,22 @@ class GatedStream {
     void operator()(Self& self, boost::system::error_code ec = {}, size_t n = 0) {
       switch (state) {
         case start:
-          if (gate->busy_) {
+          if (gate->busy) {
             state = queued;  // the gate is handed over to us by release()
-            gate->waiting_.emplace_back(std::move(self));
+            gate->waiting.emplace_back(std::move(self));
             return;
           }
-          gate->busy_ = true;
+          gate->busy = true;
           [[fallthrough]];
         case queued:
-          if (!allowed()) {
+          if (gate->stream == nullptr || !allowed()) {
             gate->release();
             state = refused;  // completes from the loop, never inside the initiating call
-            boost::asio::post(gate->stream_.get_executor(), std::move(self));
+            boost::asio::post(gate->executor, std::move(self));
             return;
           }
           state = writing;
-          boost::asio::async_write(gate->stream_.socket(), buffers, std::move(self));
+          boost::asio::async_write(gate->stream->stream_.socket(), buffers, std::move(self));
           return;
         case writing:
           gate->release();
@@ -97,21 +127,8 @@ class GatedStream {
     }
   };
 
-  // Hands the gate to the oldest waiter (it stays busy), or frees it.
-  void release() {
-    if (waiting_.empty()) {
-      busy_ = false;
-      return;
-    }
-    Resume next = std::move(waiting_.front());
-    waiting_.pop_front();
-    boost::asio::post(stream_.get_executor(),
-                      [next = std::move(next)]() mutable { std::move(next)(boost::system::error_code{}, size_t{0}); });
-  }
-
   next_layer_type stream_;
-  bool busy_ = false;
-  std::deque<Resume> waiting_;
+  std::shared_ptr<Gate> gate_;
 };
 
 // Beast's closing handshake ends with a teardown of the next layer: the TCP stream's.
