@@ -3,7 +3,8 @@
 //            /429 -> 429 with Retry-After: 30, anything else -> 404.
 //   WS(S):   echoes text; "binary" -> a binary frame; "close" -> close 4001 "bye";
 //            "big" -> a 2 MiB message; "ping" -> a ping, then "pinged";
-//            "pongs?" -> "pongs N", the number of pongs received.
+//            "pongs?" -> "pongs N", the number of pongs received; "mute" -> reads nothing
+//            (so answers no ping) for 3 s. stats().pings counts the client's pings.
 #pragma once
 
 #include <boost/asio/co_spawn.hpp>
@@ -45,6 +46,7 @@ struct ServerStats {
   int connections = 0;
   int requests = 0;
   int pongs = 0;
+  int pings = 0;
 };
 
 class TestServer {
@@ -152,6 +154,7 @@ class TestServer {
     websocket::stream<Stream&> ws(stream);
     ws.control_callback([stats](websocket::frame_type kind, beast::string_view) {
       if (kind == websocket::frame_type::pong) ++stats->pongs;
+      if (kind == websocket::frame_type::ping) ++stats->pings;
     });
     co_await ws.async_accept(asio::use_awaitable);
     beast::flat_buffer buffer;
@@ -178,6 +181,9 @@ class TestServer {
         co_await ws.async_ping({}, asio::use_awaitable);
         const std::string pinged = "pinged";
         co_await ws.async_write(asio::buffer(pinged), asio::use_awaitable);
+      } else if (msg == "mute") {
+        asio::steady_timer wait(ws.get_executor(), std::chrono::seconds(3));
+        co_await wait.async_wait(asio::use_awaitable);
       } else if (msg == "pongs?") {
         const std::string answer = "pongs " + std::to_string(stats->pongs);
         co_await ws.async_write(asio::buffer(answer), asio::use_awaitable);

@@ -344,6 +344,36 @@ TEST_F(NetIoTest, WebSocketTextBinaryPingAndCloseCodes) {
   EXPECT_EQ(net->ws_send(conn, "late"), ASTRA_E_FAILED_PRECONDITION);
 }
 
+TEST_F(NetIoTest, WebSocketKeepAlivePingsAQuietPeerAndEndsAStalledOne) {
+  TransportOptions o;
+  o.ws.idle_timeout = 200ms;
+  make(o);
+  TestServer server(io, TestServer::Kind::ws);
+  uint64_t conn = 0;
+  ASSERT_EQ(net->ws_open(url(server, "/ws", "ws"), conn), ASTRA_OK);
+  ASSERT_TRUE(run_until(io, [&] { return !events.opened.empty(); }));
+
+  // Quiet but answering pings: pinged after 100-150 ms of silence, kept open.
+  run_until(
+      io, [] { return false; }, 700ms);
+  EXPECT_FALSE(events.closed.has_value()) << events.closed->second;
+  EXPECT_GE(server.stats().pings, 2);
+  EXPECT_EQ(net->ws_send(conn, "still"), ASTRA_OK);
+  ASSERT_TRUE(run_until(io, [&] { return events.messages.size() == 1; }));
+
+  // Stalled (reads nothing, so no pong): ended after the idle timeout without a frame, at most
+  // 1.25 of it (plus scheduling).
+  EXPECT_EQ(net->ws_send(conn, "mute"), ASTRA_OK);
+  const auto muted = std::chrono::steady_clock::now();
+  ASSERT_TRUE(run_until(
+      io, [&] { return events.closed.has_value(); }, 2s));
+  const auto took = std::chrono::steady_clock::now() - muted;
+  EXPECT_EQ(events.closed->first, 1006);
+  EXPECT_NE(events.closed->second.find("timeout"), std::string::npos) << events.closed->second;
+  EXPECT_GE(took, 150ms) << "the last frame heard (the echo) came just before the mute";
+  EXPECT_LT(took, 1500ms);
+}
+
 TEST_F(NetIoTest, AnOversizedWebSocketMessageClosesWith1009) {
   TransportOptions o;
   o.ws.max_message_bytes = 1024 * 1024;

@@ -110,6 +110,24 @@ class FakeApi final : public Api {
     return id;
   }
 
+  // Publishes the next book update as a message of exactly `length` bytes (at least ~110): a
+  // padded head that still names the update id.
+  uint64_t publish_update_of_length(const std::string& market, size_t length) {
+    std::lock_guard lock(mutex_);
+    const uint64_t id = ++ids_[market];
+    std::string text = R"({"market":")" + market +
+                       R"(","dataType":"ORDERBOOK","snapshot":false,"updateId":)" +
+                       std::to_string(id) + R"(,"pad":")";
+    text.append(length - text.size() - 2, 'x');
+    text += "\"}";
+    auto msg = std::make_shared<const std::string>(std::move(text));
+    for (auto& [sid, s] : subs_) {
+      if (s.market == market && s.book)
+        s.subscriber->deliver(msg, core::MessageKind::book_update, id);
+    }
+    return id;
+  }
+
   void publish_trade(const std::string& market) {
     std::lock_guard lock(mutex_);
     auto msg = std::make_shared<const std::string>(

@@ -144,6 +144,10 @@ class WsClient {
           tcp::endpoint(net::ip::make_address("127.0.0.1"), port), h);
     });
     ws_.read_message_max(64 << 20);
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+      if (kind == websocket::frame_type::ping) ++pings_;
+      if (kind == websocket::frame_type::pong) ++pongs_;
+    });
   }
 
   // Upgrades; returns the handshake error, with the server's HTTP answer in response().
@@ -179,6 +183,13 @@ class WsClient {
     return run_op(io_, [&](auto h) { ws_.async_write(net::buffer(text), h); });
   }
 
+  // Sends a ping; the server's pong is counted by pongs() while reading.
+  beast::error_code ping() {
+    return run_op(io_, [&](auto h) { ws_.async_ping({}, h); });
+  }
+  int pongs() const { return pongs_; }
+  int pings() const { return pings_; }  // the server's keep-alive pings seen while reading
+
   beast::error_code close() {
     return run_op(io_, [&](auto h) { ws_.async_close(websocket::close_code::normal, h); });
   }
@@ -190,6 +201,8 @@ class WsClient {
   websocket::stream<beast::tcp_stream> ws_;
   websocket::response_type response_;
   beast::error_code connect_ec_;
+  int pings_ = 0;
+  int pongs_ = 0;
 };
 
 class ServerTest : public ::testing::Test {

@@ -62,4 +62,8 @@ uint16_t Server::metrics_port() const noexcept {
   return impl_->metrics_port;
 }
 
+uint64_t Server::ws_data_writes() const noexcept {
+  return impl_->state->ws_data_writes.load(std::memory_order_relaxed);
+}
+
 }  // namespace astra::host

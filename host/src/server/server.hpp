@@ -45,6 +45,8 @@ class Server {
   void stop();
   uint16_t port() const noexcept;
   uint16_t metrics_port() const noexcept;
+  // For tests: socket writes of WebSocket data so far (each carries one or more messages).
+  uint64_t ws_data_writes() const noexcept;
 
  private:
   struct Impl;

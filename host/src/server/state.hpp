@@ -43,6 +43,9 @@ struct ServerState {
   std::atomic<size_t> connections{0};          // API port
   std::atomic<size_t> metrics_connections{0};  // metrics port
   std::atomic<bool> stopping{false};
+  // Socket writes of WebSocket data frames (one carries 1 or more messages); not exported, for
+  // tests to see that queued messages are coalesced.
+  std::atomic<uint64_t> ws_data_writes{0};
 
   // Records one finished HTTP request (route is one of the known routes, or "other").
   void record_request(std::string_view route, unsigned status, double seconds);

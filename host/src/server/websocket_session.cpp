@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <span>
 
 namespace astra::host {
 
@@ -34,6 +35,26 @@ class SessionSubscriber final : public core::Subscriber {
  private:
   std::weak_ptr<WebsocketSession> session_;
 };
+
+// The header of an unmasked, unfragmented server text frame (RFC 6455 section 5.2): FIN and
+// opcode 1, then the payload length in 7, 7+16 or 7+64 bits, network order. Returns its size.
+size_t text_frame_header(size_t length, std::array<unsigned char, 10>& h) {
+  h[0] = 0x81;
+  if (length < 126) {
+    h[1] = static_cast<unsigned char>(length);
+    return 2;
+  }
+  if (length <= 0xffff) {
+    h[1] = 126;
+    h[2] = static_cast<unsigned char>(length >> 8);
+    h[3] = static_cast<unsigned char>(length);
+    return 4;
+  }
+  h[1] = 127;
+  for (int i = 0; i < 8; ++i)
+    h[2 + i] = static_cast<unsigned char>(static_cast<uint64_t>(length) >> (56 - 8 * i));
+  return 10;
+}
 
 std::shared_ptr<const std::string> control_message(std::string_view code,
                                                    std::string_view message) {
@@ -238,7 +259,7 @@ void WebsocketSession::push(Pending p) {
 }
 
 void WebsocketSession::replace_with_snapshot(std::optional<Pending> snapshot) {
-  const auto first = queue_.begin() + (writing_ ? 1 : 0);
+  const auto first = queue_.begin() + static_cast<ptrdiff_t>(in_flight_);
   queue_.erase(std::remove_if(first, queue_.end(),
                               [](const Pending& p) {
                                 return p.kind == Kind::snapshot || p.kind == Kind::update ||
@@ -298,22 +319,37 @@ void WebsocketSession::fall_behind() {
 }
 
 void WebsocketSession::do_write() {
-  if (!accepted_ || writing_ || closing_ || finished_ || queue_.empty()) return;
-  writing_ = true;
-  ws_.text(true);
-  ws_.async_write(net::buffer(*queue_.front().message),
-                  beast::bind_front_handler(&WebsocketSession::on_write, shared_from_this()));
+  if (!accepted_ || in_flight_ > 0 || closing_ || finished_ || queue_.empty()) return;
+  // Not open: Beast got the client's close or failed the connection, and sends a close frame;
+  // no data frame may follow it. The read in progress ends the session.
+  if (!ws_.is_open()) return;
+  // Every queued message (up to kMaxBatch) as one text frame each, in one socket write.
+  in_flight_ = std::min(queue_.size(), kMaxBatch);
+  out_.clear();
+  for (size_t i = 0; i < in_flight_; ++i) {
+    const std::string& m = *queue_[i].message;
+    out_.emplace_back(headers_[i].data(), text_frame_header(m.size(), headers_[i]));
+    out_.emplace_back(m.data(), m.size());
+  }
+  // The same check when the gate lets the batch through (a control frame may have gone first).
+  ws_.next_layer().async_write_if(
+      std::span<const net::const_buffer>(out_), [this] { return ws_.is_open(); },
+      beast::bind_front_handler(&WebsocketSession::on_write, shared_from_this()));
 }
 
 void WebsocketSession::on_write(beast::error_code ec, size_t) {
-  writing_ = false;
-  queue_.pop_front();
+  const size_t sent = in_flight_;
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(sent));
+  in_flight_ = 0;
   sync_depth();
+  // Refused by the gate: Beast is closing the connection, and its read ends the session.
+  if (ec == net::error::operation_aborted && !ws_.is_open()) return;
   if (ec) {
     finish();
     return;
   }
-  state_->ws_messages_sent.inc();
+  state_->ws_messages_sent.inc(sent);
+  state_->ws_data_writes.fetch_add(1, std::memory_order_relaxed);
   if (closing_) {
     do_close();
     return;
@@ -328,7 +364,7 @@ void WebsocketSession::on_write(beast::error_code ec, size_t) {
 void WebsocketSession::close_with(uint16_t code, std::string reason) {
   if (closing_ || finished_) return;
   closing_ = true;
-  queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());
+  queue_.erase(queue_.begin() + static_cast<ptrdiff_t>(in_flight_), queue_.end());
   sync_depth();
   close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
   // A client that does not read may never let the write in flight (or the close frame) finish.
@@ -343,7 +379,7 @@ void WebsocketSession::close_with(uint16_t code, std::string reason) {
     finish();
     return;
   }
-  if (!writing_) do_close();
+  if (in_flight_ == 0) do_close();
 }
 
 void WebsocketSession::do_close() {
@@ -366,7 +402,7 @@ void WebsocketSession::finish() {
     subscription_.reset();
   }
   if (accepted_) state_->ws_clients.add(-1);
-  queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());
+  queue_.erase(queue_.begin() + static_cast<ptrdiff_t>(in_flight_), queue_.end());
   sync_depth();
   behind_timer_.cancel();
   close_timer_.cancel();

@@ -6,8 +6,14 @@
 // snapshot from the Api; later updates with updateId <= the snapshot's are skipped. A client
 // still behind ws_behind_close_ms after it first fell behind is closed with 1008 "client too
 // slow". Trades cannot be replaced: a trade stream that reaches twice the limit is closed at once.
+//
+// Writes: the session frames its messages itself and sends every message queued when the socket
+// is free (up to kMaxBatch) in one socket write, through GatedStream so that Beast's control
+// frames never land inside them. The queue limit counts every held message but one of a batch in
+// flight, as it did when one message was written at a time: at most ws_queue_limit + 1 are held.
 #pragma once
 
+#include "server/gated_stream.hpp"
 #include "server/state.hpp"
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -18,6 +24,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <array>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -68,9 +75,13 @@ class WebsocketSession : public Closable, public std::enable_shared_from_this<We
   void finish();
   void record(unsigned status);
   void sync_depth();  // keeps astra_ws_queue_depth equal to the sum of queue sizes
-  size_t waiting() const noexcept { return queue_.size() - (writing_ ? 1 : 0); }
+  size_t waiting() const noexcept { return queue_.size() - (in_flight_ > 0 ? 1 : 0); }
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  // Messages per socket write: 2 buffers each (frame header, payload), and 64 buffers is what
+  // one sendmsg takes from Asio.
+  static constexpr size_t kMaxBatch = 32;
+
+  boost::beast::websocket::stream<GatedStream> ws_;
   const boost::asio::any_io_executor executor_;  // the connection's strand
   std::shared_ptr<ServerState> state_;
   std::unique_ptr<ConnectionSlot> slot_;
@@ -82,10 +93,12 @@ class WebsocketSession : public Closable, public std::enable_shared_from_this<We
 
   std::string market_;
   std::optional<core::SubscriptionId> subscription_;
-  std::deque<Pending> queue_;  // front() is the message in flight while writing_
-  size_t counted_ = 0;         // queue_.size() as last added to astra_ws_queue_depth
+  std::deque<Pending> queue_;  // the first in_flight_ are being written
+  size_t in_flight_ = 0;
+  std::array<std::array<unsigned char, 10>, kMaxBatch> headers_{};  // of the batch in flight
+  std::vector<boost::asio::const_buffer> out_;                      // the batch in flight
+  size_t counted_ = 0;  // queue_.size() as last added to astra_ws_queue_depth
   bool accepted_ = false;
-  bool writing_ = false;
   bool closing_ = false;  // a close frame is due (after the write in flight)
   bool finished_ = false;
   std::optional<boost::beast::websocket::close_reason> close_reason_;

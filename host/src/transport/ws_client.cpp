@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
@@ -9,6 +10,7 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <deque>
 #include <type_traits>
 
@@ -31,6 +33,7 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   template <class... Args>
   WsSession(asio::io_context& io, Url url, WsLimits limits, WsHandlers handlers, Args&&... args)
       : resolver_(io),
+        idle_timer_(io),
         ws_(std::forward<Args>(args)...),
         url_(std::move(url)),
         limits_(limits),
@@ -64,6 +67,7 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     closing_ = true;
     handlers_ = {};
     resolver_.cancel();
+    idle_timer_.cancel();
     if (!open_) {
       error_code ec;
       beast::get_lowest_layer(ws_).socket().close(ec);
@@ -100,13 +104,16 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   }
 
   void handshake() {
-    // The websocket stream keeps its own timeouts from here on.
+    // The websocket stream keeps the handshake and closing timeouts from here on. The idle
+    // timeout is ours (watch_idle): Beast's re-arms a timer on every read, one timerfd_settime
+    // system call per venue message.
     beast::get_lowest_layer(ws_).expires_never();
     websocket::stream_base::timeout t{};
     t.handshake_timeout = limits_.handshake_timeout;
-    t.idle_timeout = limits_.idle_timeout;
-    t.keep_alive_pings = true;
+    t.idle_timeout = websocket::stream_base::none();
+    t.keep_alive_pings = false;
     ws_.set_option(t);
+    ws_.control_callback([this](websocket::frame_type, beast::string_view) { heard_ = true; });
     ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
       req.set(beast::http::field::user_agent, "astra/0.1");
     }));
@@ -118,6 +125,7 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
             return self->fail("WebSocket handshake with " + self->url_.host_header() +
                               " failed: " + ec.message());
           self->open_ = true;
+          self->watch_idle();
           if (self->handlers_.on_open) self->handlers_.on_open();
           self->read();
         });
@@ -137,6 +145,7 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
                                        std::to_string(self->limits_.max_message_bytes) + " bytes");
         return self->ended(1006, ec.message());
       }
+      self->heard_ = true;
       const auto data = self->buffer_.cdata();
       const std::string_view text(static_cast<const char*>(data.data()), data.size());
       if (self->handlers_.on_message) self->handlers_.on_message(text, !self->ws_.got_text());
@@ -156,6 +165,31 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
                     });
   }
 
+  // Keep-alive on a period P of a quarter of the idle timeout, instead of a deadline moved on
+  // every message: a tick that finds nothing heard since the tick before is silent, any frame
+  // (pongs included) resets the count. The first silent tick comes 1 to 2 P after the last frame,
+  // so 2 silent ticks (ping) mean 1/2 to 3/4 of the timeout without a frame, and 4 (timed out)
+  // the whole timeout to 1.25 of it. Beast's own timer pinged after 1/2 and timed out after 1.
+  void watch_idle() {
+    const auto period =
+        std::max<std::chrono::milliseconds>(limits_.idle_timeout / 4, std::chrono::milliseconds(1));
+    idle_timer_.expires_after(period);
+    idle_timer_.async_wait([weak = this->weak_from_this()](const error_code& ec) {
+      auto self = weak.lock();
+      if (ec || !self || self->closing_) return;
+      if (self->heard_) {
+        self->heard_ = false;
+        self->silent_ticks_ = 0;
+      } else if (++self->silent_ticks_ >= 4) {
+        return self->ended(1006, beast::error_code(beast::error::timeout).message());
+      } else if (self->silent_ticks_ == 2 && !self->pinging_) {
+        self->pinging_ = true;
+        self->ws_.async_ping({}, [self](const error_code&) { self->pinging_ = false; });
+      }
+      self->watch_idle();
+    });
+  }
+
   void fail(std::string reason) { ended(1006, std::move(reason)); }
 
   void ended(int32_t code, std::string reason) {
@@ -163,6 +197,7 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
     ended_ = true;
     open_ = false;
     closing_ = true;
+    idle_timer_.cancel();
     error_code ec;
     beast::get_lowest_layer(ws_).socket().close(ec);
     auto on_close = std::move(handlers_.on_close);
@@ -171,6 +206,7 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   }
 
   tcp::resolver resolver_;
+  asio::steady_timer idle_timer_;
   websocket::stream<Next> ws_;
   Url url_;
   WsLimits limits_;
@@ -180,6 +216,9 @@ class WsSession final : public WsConnection, public std::enable_shared_from_this
   bool open_ = false;
   bool closing_ = false;
   bool ended_ = false;
+  bool heard_ = false;  // a frame came since the last idle tick
+  int silent_ticks_ = 0;
+  bool pinging_ = false;
 };
 
 }  // namespace
