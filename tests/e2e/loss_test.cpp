@@ -1,9 +1,11 @@
 // Injected frame loss through the real `astra serve` child, per simulated venue (reference test
 // A1): the simulator drops 1 % of its book-update frames at random plus 20 bursts of 10
-// consecutive ones, over at least 100,000 book updates (LOSS_UPDATES overrides), while one client
-// per market reads the gateway's /ws ORDERBOOK stream. Only book updates are dropped (the fault
-// filter), never subscription answers, snapshots or heartbeats. Every lost frame is parsed
-// (on_dropped) for its market and its key, then judged against what that market's client receives:
+// consecutive book updates of one connection (each market's connection in turn), over at least
+// 100,000 book updates (LOSS_UPDATES overrides; every market the simulator knows, one tick per
+// ms), while one client per market reads the gateway's /ws ORDERBOOK stream. Only book updates are
+// dropped (the fault filter), never subscription answers, snapshots or heartbeats. Every lost frame
+// is parsed (on_dropped) for its market and its key, then judged against what that market's client
+// receives:
 //
 // * Sequence venues (Binance `u`, OKX `seqId`, KuCoin spot `sequenceEnd` and futures `sequence`,
 //   HTX spot mbp `seqNum`, Kraken Futures `seq`): the client's `updateId` is the venue's
@@ -25,9 +27,14 @@
 //   venue's next frame heals is counted as "healed", its book verified by checksum); levels
 //   below the top 10 are not checked per update (only at the end).
 //
-// Also: 0 crossed books (best bid < best ask after every message) and every book equal to the
-// simulator's top 10 at the end (faults cleared, simulator paused). The gateway's /metrics
-// integrity counters (gaps, checksum failures, resyncs) are printed beside the client's figures.
+// Also: 0 crossed books (best bid < best ask after every message, so a locked book fails too)
+// and every book equal to the simulator's top 10 at the end (faults cleared, simulator paused;
+// deeper levels are not compared). The gateway's /metrics integrity counters are printed beside
+// the client's figures and cross-checked: every RESET a client saw is a gap or checksum failure
+// the plugin counted (a RESET from the gateway's own crossed-book check would break this).
+// "Resync" time is from the RESET to the next snapshot as the client sees them, not from the loss.
+// Not covered: A1's 200 ms REST latency and 1,000,000 updates, Kraken spot WS v1, Coinbase
+// Exchange (no sequence: losses cannot be seen there), duplicated or reordered frames.
 // HTX is run with its spot mbp feed only: its derivatives push whole books (depth.step0), where a
 // lost push is replaced by the next one and there is no gap to detect.
 #include <gtest/gtest.h>
