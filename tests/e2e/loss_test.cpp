@@ -270,7 +270,7 @@ class Reader {
   bool done() const { return done_; }
   bool settled() const { return settled_; }
   Figures figures() {
-    f_.pending = pending_.size();
+    f_.pending = pending_.size() + (feed_.lost - taken_);  // losses it never got to judge
     return f_;
   }
 
@@ -729,7 +729,11 @@ TEST_P(Loss, EveryLossIsDetectedAndNoBrokenBookIsPublished) {
   const uint64_t updates = sent() - sent0;
 
   // No more loss: every loss so far gets noticed (the next frame of its market shows it) and
-  // every book resyncs; then the paused simulator's book is what each client holds.
+  // every book resyncs; then the paused simulator's book is what each client holds. The
+  // simulator keeps running a while first: a loss just before clear() is reported after it
+  // (on_dropped runs outside the injector's lock), and only a later frame of its market can
+  // show it to the gateway; pausing at once would freeze that market unnoticed.
+  std::this_thread::sleep_for(500ms);
   const bool settled = wait_for([&] { return all([](Reader& r) { return r.settled(); }); }, 15s);
   sim_->pause();
   std::this_thread::sleep_for(300ms);  // frames in flight reach the clients
