@@ -12,7 +12,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -23,6 +22,7 @@
 #include "e2e/api_client.hpp"
 #include "e2e/client_book.hpp"
 #include "e2e/gateway_process.hpp"
+#include "e2e/venue_gateway.hpp"
 
 namespace {
 
@@ -31,7 +31,9 @@ using astra::test::ClientBook;
 using astra::test::free_port;
 using astra::test::GatewayProcess;
 using astra::test::http_get;
+using astra::test::lower;
 using astra::test::WsClient;
+using astra::test::yaml_for;
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
@@ -70,28 +72,6 @@ bool is_heartbeat(const std::string& venue, std::string_view frame) {
   if (venue == "kucoin") return frame.find("\"type\":\"pong\"") != std::string_view::npos;
   if (venue == "binance") return frame.rfind("{\"result\":", 0) == 0;  // answers to requests
   return false;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string yaml_for(const std::string& venue, const std::string& settings, const std::string& db) {
-  // metrics_port 0: no metrics listener (the default 9090 made parallel gateways fail to start).
-  std::string y = "server:\n  listen: 127.0.0.1\n  port: 0\n  metrics_port: 0\nstate: " + db +
-                  "\nplugin_dir: " ASTRA_PLUGIN_DIR "\nlog_level: info\nvenues:\n";
-  for (const char* v : {"binance", "okx", "kraken", "coinbase", "kucoin", "huobi"}) {
-    if (venue == v) {
-      json s = json::parse(settings);
-      s["enabled"] = true;
-      y += std::string("  ") + v + ": " + s.dump() + "\n";
-    } else {
-      y += std::string("  ") + v + ":\n    enabled: false\n";
-    }
-  }
-  return y;
 }
 
 class Resilience : public ::testing::TestWithParam<std::string> {
@@ -137,22 +117,7 @@ class Resilience : public ::testing::TestWithParam<std::string> {
 
   // The gateway's symbol for a venue symbol the simulator serves.
   std::string market_of(const std::string& venue_symbol) {
-    std::string exchange = venue() == "huobi" ? "HUOBI" : lower(venue());
-    for (char& c : exchange)
-      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    const auto r = http_get(gateway_->port(), "/markets?exchange=" + exchange, key());
-    const json list = json::parse(r.body, nullptr, false);
-    if (!list.is_array()) return {};
-    for (const auto& m : list)
-      if (m.value("venueSymbol", "") == venue_symbol) return m.value("symbol", "");
-    // Kraken spot lists the REST pair name (XXBTZUSD); the simulator names the WS pair (XBT/USD).
-    if (const auto slash = venue_symbol.find('/'); slash != std::string::npos) {
-      const std::string want = exchange + "-SPOT-" + venue_symbol.substr(0, slash) + "-" +
-                               venue_symbol.substr(slash + 1);
-      for (const auto& m : list)
-        if (m.value("symbol", "") == want) return want;
-    }
-    return {};
+    return astra::test::market_of(gateway_->port(), key(), venue(), venue_symbol);
   }
 
   // The open session whose client asked for `venue_symbol` last.
