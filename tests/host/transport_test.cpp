@@ -161,6 +161,22 @@ TEST(TransportOptions, ReadsTheVenueSection) {
   EXPECT_EQ(o->http.max_body_bytes, 1000u);
   EXPECT_EQ(o->ca_file, "/etc/ca.pem");
 
+  EXPECT_EQ(o->backoff.base, 250ms) << "defaults when not configured";
+  EXPECT_EQ(o->backoff.cap, 30000ms);
+
+  auto b = transport_options_from_json(
+      R"({"reconnect_backoff":{"base_ms":50,"cap_ms":800,"healthy_after_ms":1000}})");
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_EQ(b->backoff.base, 50ms);
+  EXPECT_EQ(b->backoff.cap, 800ms);
+  EXPECT_EQ(b->backoff.healthy_after, 1000ms);
+  auto inverted =
+      transport_options_from_json(R"({"reconnect_backoff":{"base_ms":900,"cap_ms":800}})");
+  ASSERT_FALSE(inverted.ok());
+  EXPECT_EQ(inverted.error().message,
+            "reconnect_backoff.cap_ms: must be between base_ms and 3600000");
+  EXPECT_FALSE(transport_options_from_json(R"({"reconnect_backoff":{"base_ms":0}})").ok());
+
   auto bad = transport_options_from_json(R"({"request_budget":{"weight":-5}})");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message, "request_budget.weight: must be a positive integer");
@@ -171,6 +187,7 @@ TEST(TransportOptions, ReadsTheVenueSection) {
 TEST(TransportOptions, ThePluginIsGivenTheSectionWithoutThem) {
   EXPECT_EQ(plugin_settings_json(
                 R"({"families":["spot"],"request_budget":{"weight":1},"ca_file":"/etc/ca.pem",)"
+                R"("reconnect_backoff":{"base_ms":50},)"
                 R"("request_timeout_ms":5,"max_response_bytes":6,"max_ws_message_bytes":7,)"
                 R"("spot":{"rest":"https://127.0.0.1:1"}})"),
             R"({"families":["spot"],"spot":{"rest":"https://127.0.0.1:1"}})");
