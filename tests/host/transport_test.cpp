@@ -95,8 +95,27 @@ TEST(Backoff, PacerCountsShortLivedConnectionsAndResetsAfterAHealthyOne) {
   EXPECT_EQ(pacer.failures(e), 2u);
   EXPECT_EQ(pacer.delay(e, 0.5), 250ms);
   pacer.ended(e, t0, t0 + 61s);  // lived past 60 s
-  EXPECT_EQ(pacer.failures(e), 0u);
-  EXPECT_EQ(pacer.delay(e, 0.99), 0ms);
+  EXPECT_EQ(pacer.failures(e), 1u) << "starts over at one step";
+  EXPECT_EQ(pacer.delay(e, 0.99), 247ms);
+}
+
+TEST(Backoff, HealthyConnectionsDroppedTogetherStillReconnectJittered) {
+  ReconnectPacer pacer;
+  const std::string e = "wss://x:443/ws";
+  const auto t0 = ReconnectPacer::Clock::now();
+  // A venue drops 10 connections that had been up for an hour, paced long ago at level 3: each
+  // replacement waits a jittered [0, base), none of them zero for everyone (lockstep).
+  for (uint32_t level = 0; level < 3; ++level)
+    pacer.failed(e, level);
+  for (int i = 0; i < 10; ++i)
+    pacer.ended(e, t0, t0 + 3600s, 3u);
+  EXPECT_EQ(pacer.failures(e), 1u);
+  EXPECT_EQ(pacer.delay(e, 0.0), 0ms);
+  EXPECT_EQ(pacer.delay(e, 0.5), 125ms);
+  // One replacement (paced at 1) is refused: the next step; a late healthy sibling keeps it.
+  pacer.failed(e, 1u);
+  pacer.ended(e, t0, t0 + 3600s, 3u);
+  EXPECT_EQ(pacer.failures(e), 2u);
 }
 
 TEST(Backoff, ConnectionsFailingTogetherRaiseTheBackoffOneStep) {
