@@ -36,6 +36,9 @@ class GatewayProcess {
       dup2(out[1], STDERR_FILENO);
       close(out[0]);
       close(out[1]);
+      // Nothing else of the test process: an in-process simulator's sockets kept open here would
+      // keep its connections up after the simulator closes them.
+      closefrom(3);
       const std::string bin = std::string(ASTRA_BIN_DIR) + "/astra";
       execl(bin.c_str(), bin.c_str(), "serve", "--config", config_.c_str(),
             static_cast<char*>(nullptr));

@@ -95,8 +95,27 @@ TEST(Backoff, PacerCountsShortLivedConnectionsAndResetsAfterAHealthyOne) {
   EXPECT_EQ(pacer.failures(e), 2u);
   EXPECT_EQ(pacer.delay(e, 0.5), 250ms);
   pacer.ended(e, t0, t0 + 61s);  // lived past 60 s
-  EXPECT_EQ(pacer.failures(e), 0u);
-  EXPECT_EQ(pacer.delay(e, 0.99), 0ms);
+  EXPECT_EQ(pacer.failures(e), 1u) << "starts over at one step";
+  EXPECT_EQ(pacer.delay(e, 0.99), 247ms);
+}
+
+TEST(Backoff, HealthyConnectionsDroppedTogetherStillReconnectJittered) {
+  ReconnectPacer pacer;
+  const std::string e = "wss://x:443/ws";
+  const auto t0 = ReconnectPacer::Clock::now();
+  // A venue drops 10 connections that had been up for an hour, paced long ago at level 3: each
+  // replacement waits a jittered [0, base), none of them zero for everyone (lockstep).
+  for (uint32_t level = 0; level < 3; ++level)
+    pacer.failed(e, level);
+  for (int i = 0; i < 10; ++i)
+    pacer.ended(e, t0, t0 + 3600s, 3u);
+  EXPECT_EQ(pacer.failures(e), 1u);
+  EXPECT_EQ(pacer.delay(e, 0.0), 0ms);
+  EXPECT_EQ(pacer.delay(e, 0.5), 125ms);
+  // One replacement (paced at 1) is refused: the next step; a late healthy sibling keeps it.
+  pacer.failed(e, 1u);
+  pacer.ended(e, t0, t0 + 3600s, 3u);
+  EXPECT_EQ(pacer.failures(e), 2u);
 }
 
 TEST(Backoff, ConnectionsFailingTogetherRaiseTheBackoffOneStep) {
@@ -161,6 +180,22 @@ TEST(TransportOptions, ReadsTheVenueSection) {
   EXPECT_EQ(o->http.max_body_bytes, 1000u);
   EXPECT_EQ(o->ca_file, "/etc/ca.pem");
 
+  EXPECT_EQ(o->backoff.base, 250ms) << "defaults when not configured";
+  EXPECT_EQ(o->backoff.cap, 30000ms);
+
+  auto b = transport_options_from_json(
+      R"({"reconnect_backoff":{"base_ms":50,"cap_ms":800,"healthy_after_ms":1000}})");
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_EQ(b->backoff.base, 50ms);
+  EXPECT_EQ(b->backoff.cap, 800ms);
+  EXPECT_EQ(b->backoff.healthy_after, 1000ms);
+  auto inverted =
+      transport_options_from_json(R"({"reconnect_backoff":{"base_ms":900,"cap_ms":800}})");
+  ASSERT_FALSE(inverted.ok());
+  EXPECT_EQ(inverted.error().message,
+            "reconnect_backoff.cap_ms: must be between base_ms and 3600000");
+  EXPECT_FALSE(transport_options_from_json(R"({"reconnect_backoff":{"base_ms":0}})").ok());
+
   auto bad = transport_options_from_json(R"({"request_budget":{"weight":-5}})");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message, "request_budget.weight: must be a positive integer");
@@ -171,6 +206,7 @@ TEST(TransportOptions, ReadsTheVenueSection) {
 TEST(TransportOptions, ThePluginIsGivenTheSectionWithoutThem) {
   EXPECT_EQ(plugin_settings_json(
                 R"({"families":["spot"],"request_budget":{"weight":1},"ca_file":"/etc/ca.pem",)"
+                R"("reconnect_backoff":{"base_ms":50},)"
                 R"("request_timeout_ms":5,"max_response_bytes":6,"max_ws_message_bytes":7,)"
                 R"("spot":{"rest":"https://127.0.0.1:1"}})"),
             R"({"families":["spot"],"spot":{"rest":"https://127.0.0.1:1"}})");

@@ -204,6 +204,22 @@ TEST(BinanceSimRest, StartRefusesUnknownSymbols) {
   std::string error;
   EXPECT_FALSE(BinanceSim::start(options, error));
   EXPECT_NE(error.find("DOGEMOON"), std::string::npos);
+  options.symbols = {"LDAAUSDT", "LDaZUSDT"};  // load symbols are upper case only
+  EXPECT_FALSE(BinanceSim::start(options, error));
+}
+
+TEST(BinanceSimRest, ServesLoadSymbolsWithNknRules) {
+  auto sim = start_paused({"LDAAUSDT", "LDZZUSDT", "NKNUSDT"});
+  ASSERT_TRUE(sim);
+  const ojson info = get_json(sim->port(), "/api/v3/exchangeInfo");
+  ASSERT_EQ(info["symbols"].size(), 3u);
+  const ojson* load = find_symbol(info, "LDZZUSDT");
+  ASSERT_TRUE(load);
+  EXPECT_EQ((*load)["baseAsset"], "LDZZ");
+  EXPECT_EQ((*load)["filters"], (*find_symbol(info, "NKNUSDT"))["filters"]);
+  sim->step(5);
+  const ojson depth = get_json(sim->port(), "/api/v3/depth?symbol=LDAAUSDT&limit=100");
+  EXPECT_FALSE(depth["bids"].empty());
 }
 
 }  // namespace

@@ -32,7 +32,11 @@ void ReconnectPacer::failed(const std::string& endpoint, std::optional<uint32_t>
 void ReconnectPacer::ended(const std::string& endpoint, Clock::time_point opened_at,
                            Clock::time_point now, std::optional<uint32_t> paced_at) {
   if (now - opened_at >= policy_.healthy_after) {
-    failures_.erase(endpoint);
+    // Healthy, then dropped (often the venue dropping every connection at once): the backoff
+    // starts over at one step, a jittered [0, base), not at zero, so siblings dropped together
+    // spread out instead of reconnecting in lockstep. A sibling that counted since keeps its count.
+    if (paced_at && failures(endpoint) != *paced_at) return;
+    failures_[endpoint] = 1;
   } else {
     failed(endpoint, paced_at);
   }

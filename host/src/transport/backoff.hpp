@@ -36,6 +36,8 @@ class ReconnectPacer {
   // connection. Without it every failure counts.
   void failed(const std::string& endpoint, std::optional<uint32_t> paced_at = std::nullopt);
   // A connection opened at `opened_at` ended at `now` (not closed by us); `paced_at` as above.
+  // One that lived healthy_after or longer starts the backoff over at one step (a jittered
+  // [0, base)), not at zero: connections dropped together then spread out.
   void ended(const std::string& endpoint, Clock::time_point opened_at, Clock::time_point now,
              std::optional<uint32_t> paced_at = std::nullopt);
   uint32_t failures(const std::string& endpoint) const;

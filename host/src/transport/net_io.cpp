@@ -49,6 +49,25 @@ core::Result<TransportOptions> transport_options_from_json(std::string_view venu
     o.budget.weight = static_cast<uint32_t>(weight);
     o.budget.interval = std::chrono::milliseconds(interval);
   }
+  if (auto b = j.find("reconnect_backoff"); b != j.end()) {
+    if (!b->is_object())
+      return core::make_error(ASTRA_E_INVALID_ARGUMENT, "bad_config",
+                              "reconnect_backoff: must be a map with base_ms, cap_ms and "
+                              "healthy_after_ms");
+    uint64_t base = static_cast<uint64_t>(o.backoff.base.count());
+    uint64_t cap = static_cast<uint64_t>(o.backoff.cap.count());
+    uint64_t healthy = static_cast<uint64_t>(o.backoff.healthy_after.count());
+    if (auto e = positive(*b, "base_ms", "reconnect_backoff.base_ms", base)) return *e;
+    if (auto e = positive(*b, "cap_ms", "reconnect_backoff.cap_ms", cap)) return *e;
+    if (auto e = positive(*b, "healthy_after_ms", "reconnect_backoff.healthy_after_ms", healthy))
+      return *e;
+    if (cap < base || cap > 3'600'000)
+      return core::make_error(ASTRA_E_INVALID_ARGUMENT, "bad_config",
+                              "reconnect_backoff.cap_ms: must be between base_ms and 3600000");
+    o.backoff.base = std::chrono::milliseconds(base);
+    o.backoff.cap = std::chrono::milliseconds(cap);
+    o.backoff.healthy_after = std::chrono::milliseconds(healthy);
+  }
   if (auto ca = j.find("ca_file"); ca != j.end()) {
     if (!ca->is_string())
       return core::make_error(ASTRA_E_INVALID_ARGUMENT, "bad_config", "ca_file: must be a path");
@@ -69,8 +88,8 @@ core::Result<TransportOptions> transport_options_from_json(std::string_view venu
 std::string plugin_settings_json(std::string_view venue_json) {
   auto j = nlohmann::json::parse(venue_json, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return std::string(venue_json);
-  for (const char* key : {"request_budget", "ca_file", "request_timeout_ms", "max_response_bytes",
-                          "max_ws_message_bytes"})
+  for (const char* key : {"request_budget", "reconnect_backoff", "ca_file", "request_timeout_ms",
+                          "max_response_bytes", "max_ws_message_bytes"})
     j.erase(key);
   return j.dump();
 }

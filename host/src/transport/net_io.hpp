@@ -33,6 +33,7 @@ struct TransportOptions {
 
 // Reads the transport settings of a venue section (JSON), all optional:
 //   "request_budget": {"weight": 1200, "interval_ms": 60000}, "ca_file": "/path/ca.pem",
+//   "reconnect_backoff": {"base_ms": 250, "cap_ms": 30000, "healthy_after_ms": 60000},
 //   "request_timeout_ms": 10000, "max_response_bytes": N, "max_ws_message_bytes": N
 // Errors: ASTRA_E_INVALID_ARGUMENT, code "bad_config", naming the key.
 core::Result<TransportOptions> transport_options_from_json(std::string_view venue_json);

@@ -344,6 +344,13 @@ void BinanceConnector::finish_orderbook(const HttpTask& task, const sdk::HttpRes
 // ---------------------------------------------------------------------------------------------
 
 void BinanceConnector::on_http_response(uint64_t token, const sdk::HttpResponse& r) {
+  // A snapshot's weight is counted from its answer on; queued books may wait for it to age out.
+  bool snapshot_answered = false;
+  if (auto spent = snapshot_in_flight_.find(token); spent != snapshot_in_flight_.end()) {
+    snapshot_weights_.emplace_back(host().now_us(), spent->second);
+    snapshot_in_flight_.erase(spent);
+    snapshot_answered = true;
+  }
   auto it = http_tasks_.find(token);
   if (it == http_tasks_.end()) return;
   const HttpTask task = std::move(it->second);
@@ -359,6 +366,7 @@ void BinanceConnector::on_http_response(uint64_t token, const sdk::HttpResponse&
       finish_orderbook(task, r);
       break;
   }
+  if (snapshot_answered) drain_snapshot_queue();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -624,7 +632,8 @@ void BinanceConnector::watch(Family f) {
     connection_lost(f);
     return;
   }
-  if (silent_ms >= int64_t(config_.heartbeat_ms / 2) && !c.probed && c.pace_timer == 0) {
+  const bool paced = !c.sent_any || host().now_us() - c.last_send_us >= int64_t(pace_ms(f)) * 1000;
+  if (silent_ms >= int64_t(config_.heartbeat_ms / 2) && !c.probed && c.pace_timer == 0 && paced) {
     // Any answer proves the connection alive; one message per half heartbeat at most.
     const int64_t id = next_request_id_++;
     const json probe = {{"method", "LIST_SUBSCRIPTIONS"}, {"id", id}};
@@ -814,6 +823,8 @@ uint32_t BinanceConnector::snapshot_weight_in_window(int64_t now_us) {
   uint32_t sum = 0;
   for (const auto& [at, w] : snapshot_weights_)
     sum += w;
+  for (const auto& [token, w] : snapshot_in_flight_)
+    sum += w;
   return sum;
 }
 
@@ -831,7 +842,9 @@ void BinanceConnector::drain_snapshot_queue() {
     const uint32_t used = snapshot_weight_in_window(now);
     const uint32_t w = depth_weight(it->second.info->family, config_.snapshot_limit);
     if (used + w > limit && used > 0) {
-      if (snapshot_pace_timer_ == 0) {
+      // Weight frees when the oldest answered spend leaves the window; with none answered yet,
+      // the next answer drains again.
+      if (snapshot_pace_timer_ == 0 && !snapshot_weights_.empty()) {
         const int64_t wait_us = snapshot_weights_.front().first + 60'000'000 - now;
         snapshot_pace_timer_ =
             start_timer(static_cast<uint32_t>((wait_us + 999) / 1000) + 1,
@@ -863,9 +876,10 @@ void BinanceConnector::send_snapshot_request(Book& b) {
   const uint64_t token = next_token_++;
   http_tasks_[token] = HttpTask{HttpTask::Kind::snapshot, f, 0, b.market, b.generation, 0};
   host().count(ASTRA_COUNT_RESYNC, b.market);
-  snapshot_weights_.emplace_back(host().now_us(), req.weight);
+  snapshot_in_flight_[token] = req.weight;
   if (host().http_request(req, token) != ASTRA_OK) {
     http_tasks_.erase(token);
+    snapshot_in_flight_.erase(token);
     snapshot_failed(b, "request refused by the host");
     return;
   }

@@ -143,7 +143,9 @@ class BinanceConnector : public sdk::Connector {
   sdk::Status open_connection(Family f, bool standby);
   void enqueue(Family f, bool subscribe, const std::string& stream);
   void flush(Family f, Connection& c);
-  uint32_t pace_ms(Family f) const { return f == Family::spot ? 250 : 125; }
+  // Control messages at most 2/3 of the venue's limit in any 1 s window, leaving room for pongs
+  // and probes: spot allows 5/s (at most 3 here), futures 10/s (at most 6).
+  uint32_t pace_ms(Family f) const { return f == Family::spot ? 350 : 175; }
   void close_connection(Connection& c);
   void connection_lost(Family f);
   void schedule_reconnect(Family f);
@@ -184,8 +186,12 @@ class BinanceConnector : public sdk::Connector {
   std::map<uint64_t, HttpTask> http_tasks_;
   std::map<uint64_t, TimerTask> timer_tasks_;  // by token
   std::map<uint64_t, uint64_t> timer_ids_;     // token -> host timer id
-  // Depth snapshot weight spent in the last minute (time, weight), and books waiting for weight.
+  // Depth snapshot weight spent in the last minute (answer time, weight), the weight of requests
+  // not answered yet (by token), and books waiting for weight. A spend counts from when it is
+  // sent until a minute after its answer: the venue counts it on arrival, which queueing in the
+  // host can delay past the send.
   std::deque<std::pair<int64_t, uint32_t>> snapshot_weights_;
+  std::map<uint64_t, uint32_t> snapshot_in_flight_;
   std::deque<std::string> snapshot_queue_;
   uint64_t snapshot_pace_timer_ = 0;
   uint64_t next_token_ = 1;

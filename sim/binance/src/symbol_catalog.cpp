@@ -32,7 +32,19 @@ const std::vector<SymbolSpec>& catalog() {
 std::optional<SymbolSpec> find_spot_symbol(std::string_view symbol) {
   for (const auto& s : catalog())
     if (s.symbol == symbol) return s;
-  return std::nullopt;
+  return load_symbol(symbol);
+}
+
+std::optional<SymbolSpec> load_symbol(std::string_view symbol) {
+  // "LD" + two letters + "USDT": 676 made-up symbols with NKNUSDT's rules.
+  auto letter = [](char c) { return c >= 'A' && c <= 'Z'; };
+  if (symbol.size() != 8 || symbol.substr(0, 2) != "LD" || !letter(symbol[2]) ||
+      !letter(symbol[3]) || symbol.substr(4) != "USDT")
+    return std::nullopt;
+  SymbolSpec spec = catalog()[3];  // NKNUSDT
+  spec.symbol = std::string(symbol);
+  spec.base = std::string(symbol.substr(0, 4));
+  return spec;
 }
 
 std::vector<std::string> known_spot_symbols() {

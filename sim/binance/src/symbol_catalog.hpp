@@ -32,7 +32,11 @@ struct SymbolSpec {
 // Spot formats every price and quantity with 8 fractional digits ("0.35270000").
 inline constexpr int kSpotDigits = 8;
 
+// A listed symbol or a load-test symbol (load_symbol).
 std::optional<SymbolSpec> find_spot_symbol(std::string_view symbol);
+// Made-up symbols for tests that need many markets (a venue-wide reconnect of 50+ books):
+// "LDAAUSDT" ... "LDZZUSDT", base "LDAA"..., with NKNUSDT's rules. Not in known_spot_symbols().
+std::optional<SymbolSpec> load_symbol(std::string_view symbol);
 std::vector<std::string> known_spot_symbols();
 
 }  // namespace astra::sim::binance

@@ -119,5 +119,36 @@ TEST(BinanceSnapshots, WeightStaysWithinHalfTheBudgetPerMinute) {
   host.advance(59'000);
   EXPECT_EQ(host.pending_requests("/depth").size(), 1u) << "still inside the minute";
   host.advance(1'100);
-  EXPECT_EQ(host.pending_requests("/depth").size(), 3u) << "the window moved on";
+  EXPECT_EQ(host.pending_requests("/depth").size(), 1u)
+      << "not answered: the venue may count it any time from now on";
+  // Answered now: its weight leaves the window a minute after the answer.
+  ASSERT_TRUE(host.respond(host.pending_requests("/depth")[0]->token, 500, "{}"));
+  host.advance(59'000);
+  EXPECT_EQ(host.pending_requests("/depth").size(), 0u) << "still inside the answer's minute";
+  host.advance(1'100);
+  ASSERT_EQ(host.pending_requests("/depth").size(), 2u) << "the window moved on";
+  for (const auto* r : host.pending_requests("/depth"))
+    EXPECT_EQ(r->weight, 20u) << "the futures books first; the failed spot one queued after them";
+}
+
+TEST(BinanceSnapshots, WeightCountsFromTheAnswerNotTheSend) {
+  ASTRA_REQUIRE_SHARED(spot, "fixtures/binance/ws_spot_depth_diff_NKNUSDT.jsonl");
+  FakeHost host(plugin().api());
+  // Half of 140 = 70: one spot snapshot (limit 1000: weight 50) fits, a second does not.
+  create_listed(host, {"spot"}, {{"request_weight_per_minute", 140}, {"heartbeat_ms", 3'600'000}});
+  ASSERT_EQ(host.subscribe("BINANCE-SPOT-NKN-USDT", ASTRA_DATA_ORDERBOOK), ASTRA_OK);
+  const uint64_t conn = host.connections().back().id;
+  ASSERT_TRUE(host.ws_open_ok(conn));
+  ack_all(host, conn);
+  ASSERT_TRUE(host.ws_message(conn, read_lines(spot)[1]));
+  ASSERT_EQ(host.pending_requests("/depth").size(), 1u);
+  // The host queued it: the venue answers (and counts it) 5 s after the send.
+  host.advance(5'000);
+  ASSERT_TRUE(host.respond(host.pending_requests("/depth")[0]->token, 500, "{}"));
+  // Its retry (500 ms later) waits: 50 + 50 > 70 until a minute after the answer, not the send.
+  host.advance(56'000);
+  EXPECT_EQ(host.pending_requests("/depth").size(), 0u)
+      << "61 s after the send, 56 s after the answer";
+  host.advance(4'100);
+  EXPECT_EQ(host.pending_requests("/depth").size(), 1u) << "a minute after the answer";
 }

@@ -21,6 +21,7 @@ namespace astra::sim::binance {
 struct Options {
   uint16_t port = 0;  // 0 = any free port
   uint64_t seed = 1;
+  // Listed symbols (known_symbols()) or made-up load symbols "LDAAUSDT".."LDZZUSDT".
   std::vector<std::string> symbols = {"BTCUSDT", "ETHUSDT"};
   std::chrono::milliseconds rate{100};  // one tick: order flow, then one diff per symbol
   int actions_per_tick = 4;             // order-flow actions per symbol per tick
