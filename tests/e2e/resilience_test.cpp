@@ -1,8 +1,7 @@
 // Reliability through the real `astra serve` child against each venue's simulator with faults
 // injected (sim::FaultInjector): a stalled connection is replaced within twice the venue's
-// heartbeat; heartbeat-only (a quiet market) is left alone. Each test prints its figures. Not here
-// yet (see the session note): the venue-wide disconnect (resubscription pacing, snapshot weight,
-// no 429/418) and the reconnect backoff measured end to end.
+// heartbeat; heartbeat-only (a quiet market) is left alone. Each test prints its figures. The
+// venue-wide disconnect and the reconnect backoff: reconnect_test.cpp; frame loss: loss_test.cpp.
 #include <gtest/gtest.h>
 #include <unistd.h>
 #include <astra/sdk/gzip.hpp>
