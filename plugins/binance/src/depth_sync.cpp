@@ -1,11 +1,15 @@
 #include "depth_sync.hpp"
 
+#include <algorithm>
+
 namespace astra::binance {
 
 void DepthSync::restart() {
   live_ = false;
   bridging_ = false;
   last_ = 0;
+  last_time_us_ = 0;
+  stale_run_ = 0;
   buffer_.clear();
 }
 
@@ -31,8 +35,14 @@ DepthSync::Step DepthSync::on_diff(const DepthDiff& d) {
     buffer_.push_back(d);
     return Step::buffered;
   }
-  if (d.last <= last_) return Step::stale;
-  const bool ok = bridging_ ? bridges(d, last_) : chains(d, last_);
+  if (d.last <= last_) {
+    ++stale_run_;
+    const bool renumbered = last_time_us_ != 0 ? d.time_us > last_time_us_ + kRenumberedAfterUs
+                                               : stale_run_ >= kMaxStaleRun;
+    if (!renumbered) return Step::stale;
+  }
+  stale_run_ = 0;
+  const bool ok = d.last > last_ && (bridging_ ? bridges(d, last_) : chains(d, last_));
   if (!ok) {
     live_ = false;
     bridging_ = false;
@@ -42,6 +52,7 @@ DepthSync::Step DepthSync::on_diff(const DepthDiff& d) {
   }
   bridging_ = false;
   last_ = d.last;
+  last_time_us_ = std::max(last_time_us_, d.time_us);
   return Step::applied;
 }
 
@@ -74,6 +85,8 @@ DepthSync::SnapshotResult DepthSync::on_snapshot(uint64_t L) {
     buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(n));
     return r;
   }
+  for (const DepthDiff& d : buffer_)
+    last_time_us_ = std::max(last_time_us_, d.time_us);
   r.to_apply.assign(std::make_move_iterator(buffer_.begin()),
                     std::make_move_iterator(buffer_.end()));
   buffer_.clear();

@@ -39,6 +39,13 @@ class DepthSync {
   };
 
   static constexpr size_t kMaxBuffered = 20000;
+  // A live book's diffs that it already holds are duplicates, or the overlap of a stream it moved
+  // to: events no newer than the book's. A diff with an id the book holds but an event time more
+  // than kRenumberedAfterUs newer than the book's newest means the venue numbers its updates anew
+  // (back from maintenance): nothing would ever apply again, so it is a gap. Before any diff has
+  // applied (no time to compare), a run of kMaxStaleRun stale diffs means the same.
+  static constexpr int64_t kRenumberedAfterUs = 1'000'000;
+  static constexpr size_t kMaxStaleRun = 10;
 
   explicit DepthSync(SyncRule rule) : rule_(rule) {}
 
@@ -72,6 +79,8 @@ class DepthSync {
   bool live_ = false;
   bool bridging_ = false;
   uint64_t last_ = 0;
+  int64_t last_time_us_ = 0;  // event time of the newest applied diff (0: none yet)
+  size_t stale_run_ = 0;      // consecutive stale diffs while live
   std::deque<DepthDiff> buffer_;
 };
 

@@ -217,6 +217,27 @@ class BinanceSim::Impl {
       server_.run_sync([this] { tick(true); });
   }
 
+  void maintenance(uint64_t start, bool close_connections) {
+    server_.run_sync([this, start, close_connections] {
+      {
+        std::lock_guard lock(mutex_);
+        uint64_t id = start;
+        for (Market* m : order_) {
+          m->book.restart_update_ids(id);
+          m->slow = PendingDiff{};
+          id += 100000000;
+        }
+      }
+      if (!close_connections) return;
+      // Closing may erase the client from the map (on_close): collect first, close after.
+      std::vector<std::shared_ptr<WsSession>> open;
+      for (auto& [id, client] : clients_)
+        if (auto s = client.session.lock()) open.push_back(std::move(s));
+      for (const auto& s : open)
+        s->close("maintenance");
+    });
+  }
+
   std::optional<BookView> book(std::string_view symbol, size_t depth) const {
     std::lock_guard lock(mutex_);
     auto it = markets_.find(std::string(symbol));
@@ -649,6 +670,9 @@ void BinanceSim::resume() {
 }
 void BinanceSim::step(int ticks) {
   impl_->step(ticks);
+}
+void BinanceSim::maintenance(uint64_t start, bool close_connections) {
+  impl_->maintenance(start, close_connections);
 }
 std::optional<BookView> BinanceSim::book(std::string_view symbol, size_t depth) const {
   return impl_->book(symbol, depth);

@@ -156,4 +156,11 @@ BookChanges MatchingEngine::take_changes() {
   return out;
 }
 
+void MatchingEngine::restart_update_ids(uint64_t start) {
+  changed_bids_.clear();
+  changed_asks_.clear();
+  update_id_ = start;
+  taken_up_to_ = start;
+}
+
 }  // namespace astra::sim

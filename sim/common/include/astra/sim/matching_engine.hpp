@@ -66,6 +66,10 @@ class MatchingEngine {
 
   BookChanges take_changes();
 
+  // A venue back from maintenance numbers its updates anew: update_id() restarts at `start`
+  // (which may be lower than before); changes not yet taken are dropped (the book keeps them).
+  void restart_update_ids(uint64_t start);
+
  private:
   struct Order {
     uint64_t id;

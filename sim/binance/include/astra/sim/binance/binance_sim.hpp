@@ -76,6 +76,12 @@ class BinanceSim {
   // Runs `ticks` ticks now (paused or not); their events are queued to clients on return.
   void step(int ticks = 1);
 
+  // Maintenance: every WebSocket connection is closed (reason "maintenance"; unless
+  // `close_connections` is false), and every book's update ids start over at `start` plus
+  // 100,000,000 per symbol, lower than before when `start` is small (the books themselves are
+  // kept). Clients must resynchronize from a snapshot.
+  void maintenance(uint64_t start = 1000, bool close_connections = true);
+
   // The book (all levels, or the best `depth`) and its update id; nullopt for an unknown symbol.
   std::optional<BookView> book(std::string_view symbol, size_t depth = 0) const;
   // The trades (one per fill, as the trade stream sends them) of a symbol, oldest first; the last
