@@ -16,7 +16,8 @@ status=${PIPESTATUS[0]}
 set -e
 # ctest shows the output of failing tests only; the reliability tests (tests/e2e: stall, frame loss,
 # reconnect) print one line of figures per venue, kept in ctest's log of every test's output.
-figures=$(grep -a -E '^(binance|coinbase|huobi|kraken|kucoin|okx): ' Testing/Temporary/LastTest.log || true)
+figures=$(awk '/^(binance|coinbase|huobi|kraken|kucoin|okx): / { print; more = 1; next }
+               more && /^  / { print; next } { more = 0 }' Testing/Temporary/LastTest.log)
 if [ -n "$figures" ]; then
   printf '\nReliability figures (from build/Testing/Temporary/LastTest.log):\n%s\n\n' "$figures"
   grep -a -E '^[0-9]+% tests passed|^Total Test time' ctest-output.log || true  # the summary again
