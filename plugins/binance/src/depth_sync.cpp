@@ -36,9 +36,12 @@ DepthSync::Step DepthSync::on_diff(const DepthDiff& d) {
     return Step::buffered;
   }
   if (d.last <= last_) {
+    // Spot only: every spot diff carries new ids, while a futures stream (the recorded COIN-M
+    // one) repeats an id with a newer event time, which this rule would take for a renumbering.
     ++stale_run_;
-    const bool renumbered = last_time_us_ != 0 ? d.time_us > last_time_us_ + kRenumberedAfterUs
-                                               : stale_run_ >= kMaxStaleRun;
+    const bool renumbered = rule_ == SyncRule::spot &&
+                            (last_time_us_ != 0 ? d.time_us > last_time_us_ + kRenumberedAfterUs
+                                                : stale_run_ >= kMaxStaleRun);
     if (!renumbered) return Step::stale;
   }
   stale_run_ = 0;

@@ -43,7 +43,7 @@ class DepthSync {
   // to: events no newer than the book's. A diff with an id the book holds but an event time more
   // than kRenumberedAfterUs newer than the book's newest means the venue numbers its updates anew
   // (back from maintenance): nothing would ever apply again, so it is a gap. Before any diff has
-  // applied (no time to compare), a run of kMaxStaleRun stale diffs means the same.
+  // applied (no time to compare), a run of kMaxStaleRun stale diffs means the same. Spot only.
   static constexpr int64_t kRenumberedAfterUs = 1'000'000;
   static constexpr size_t kMaxStaleRun = 10;
 
