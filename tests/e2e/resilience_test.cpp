@@ -21,11 +21,13 @@
 #include "e2e/api_client.hpp"
 #include "e2e/client_book.hpp"
 #include "e2e/gateway_process.hpp"
+#include "e2e/sim_rig.hpp"
 #include "e2e/venue_gateway.hpp"
 
 namespace {
 
 using astra::test::apply_message;
+using astra::test::book_path;
 using astra::test::ClientBook;
 using astra::test::free_port;
 using astra::test::GatewayProcess;
@@ -139,36 +141,6 @@ class Resilience : public ::testing::TestWithParam<std::string> {
   std::filesystem::path dir_;
 };
 
-std::string book_path(const std::string& market) {
-  return "/ws?market=" + market + "&dataType=ORDERBOOK";
-}
-
-// Reads until the client's book equals the paused simulator's (bounded); true when equal.
-bool catch_up(WsClient& ws, ClientBook& book, astra::sim::RunningSim& sim,
-              const std::string& venue_symbol, size_t depth, Clock::time_point deadline) {
-  const auto want = sim.book(venue_symbol, depth);
-  if (!want) return false;
-  while (Clock::now() < deadline) {
-    if (book.have_snapshot && astra::test::side_of(want->bids).size() > 0) {
-      const auto wb = astra::test::side_of(want->bids);
-      const auto wa = astra::test::side_of(want->asks);
-      auto prefix_equal = [&](const astra::test::Side& mine, const astra::test::Side& theirs) {
-        // The client's book may hold more levels than `depth`: compare the venue's top levels.
-        for (const auto& [p, q] : theirs) {
-          auto it = mine.find(p);
-          if (it == mine.end() || it->second != q) return false;
-        }
-        return true;
-      };
-      if (prefix_equal(book.bids, wb) && prefix_equal(book.asks, wa)) return true;
-    }
-    auto msg = ws.read(100ms);
-    if (msg) apply_message(*msg, book);
-    if (::testing::Test::HasFailure()) return false;
-  }
-  return false;
-}
-
 TEST_P(Resilience, StalledConnectionIsReplacedWithinTwoHeartbeats) {
   const VenueFacts f = facts(venue());
   ASSERT_NO_FATAL_FAILURE(start());
@@ -214,7 +186,7 @@ TEST_P(Resilience, StalledConnectionIsReplacedWithinTwoHeartbeats) {
   // And the re-synced book is the simulator's.
   faults_->clear();
   sim_->pause();
-  EXPECT_TRUE(catch_up(ws, book, *sim_, vs, 10, Clock::now() + 10s))
+  EXPECT_TRUE(astra::test::catch_up(ws, book, *sim_, vs, 10, Clock::now() + 10s))
       << "the re-synced book differs from the simulator's";
   sim_->resume();
 }
